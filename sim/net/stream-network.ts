@@ -28,6 +28,8 @@ export interface StreamNetworkOptions {
   maxChunkPieces?: number;
   /** Record every connect/accept/close in the trace (off for benchmarks). */
   traceConnections?: boolean;
+  /** Record every delivered data segment in the trace (for small runs that want the finest determinism check). */
+  traceDeliveries?: boolean;
 }
 
 export const firstEphemeralPort = 32768;
@@ -77,6 +79,7 @@ export class StreamNetwork implements SegmentCarrier {
       chunkSplitProbability: options.chunkSplitProbability ?? 0,
       maxChunkPieces: options.maxChunkPieces ?? 4,
       traceConnections: options.traceConnections ?? true,
+      traceDeliveries: options.traceDeliveries ?? false,
     };
     partitions.onChange(() => this.partitionsChanged());
   }
@@ -282,6 +285,7 @@ export class StreamNetwork implements SegmentCarrier {
     if (segment.kind === 'data') {
       this.stats.segmentsDelivered++;
       this.stats.bytesDelivered += segment.bytes.length;
+      if (this.options.traceDeliveries) this.sim.record('net', `deliver ${segment.bytes.length} bytes to ${to.name}`);
     }
     to.host.runGuarded(to.incarnation, () => to.receive(segment));
   }
