@@ -287,7 +287,10 @@ export class StreamNetwork implements SegmentCarrier {
       this.stats.bytesDelivered += segment.bytes.length;
       if (this.options.traceDeliveries) this.sim.record('net', `deliver ${segment.bytes.length} bytes to ${to.name}`);
     }
-    to.host.runGuarded(to.incarnation, () => to.receive(segment));
+    const host = to.host;
+    // Fast path without a closure: the receiving host is up and still the same incarnation.
+    if (host.state === 'up' && host.incarnation === to.incarnation) to.receive(segment);
+    else host.runGuarded(to.incarnation, () => to.receive(segment));
   }
 
   // ---- faults ------------------------------------------------------------------------------------------
