@@ -6,7 +6,13 @@ import type { CloseReason, Connection, ConnectionHandler } from '../../core/runt
 import type { SimHost } from '../host/sim-host';
 import { assert } from '../../core/util/assert';
 
-export type Segment = { kind: 'data'; bytes: Uint8Array } | { kind: 'fin' } | { kind: 'rst'; detail: string };
+export type Segment = { kind: 'data'; bytes: Uint8Array; pieces?: Uint8Array[] } | { kind: 'fin' } | { kind: 'rst'; detail: string };
+
+/** A segment on its way, numbered per direction so the receiver restores the sending order. */
+export interface InFlight {
+  readonly seq: number;
+  readonly segment: Segment;
+}
 
 /** What an endpoint needs from the network (kept narrow so the two files stay independent). */
 export interface SegmentCarrier {
@@ -21,8 +27,13 @@ export class SimConnection implements Connection {
   peer!: SimConnection;
   /** Arrival time of the last segment this end sent, to keep the stream ordered. */
   lastArrivalMs = 0;
-  /** Segments towards the peer waiting for a partition to heal, in order. */
-  held: Segment[] = [];
+  /** Segments towards the peer waiting for a partition to heal (any order: the receiver reorders). */
+  held: InFlight[] = [];
+  /** Sequence number of the next segment this end sends. */
+  nextSendSeq = 0;
+  /** Sequence number of the next segment this end delivers, and segments that arrived ahead of it. */
+  private nextReceiveSeq = 0;
+  private early = new Map<number, Segment>();
   /** Set while a partition cuts this connection (either direction); shared meaning on both ends. */
   blockedSinceMs: number | null = null;
   private handler: ConnectionHandler | null = null;
@@ -56,7 +67,7 @@ export class SimConnection implements Connection {
 
   bufferedBytes(): number {
     let n = 0;
-    for (const s of this.held) if (s.kind === 'data') n += s.bytes.length;
+    for (const h of this.held) if (h.segment.kind === 'data') n += h.segment.bytes.length;
     return n;
   }
 
@@ -74,17 +85,36 @@ export class SimConnection implements Connection {
     this.host.scheduleGuarded(0, () => this.flushPending());
   }
 
-  /** A segment arrived from the peer (called by the network inside this host's guarded event). */
-  receive(segment: Segment): void {
+  /**
+   * A numbered segment arrived from the peer (called by the network inside this host's guarded event).
+   * Segments are handed on strictly in sending order, like TCP reassembly.
+   */
+  arrive(item: InFlight): void {
+    if (item.seq !== this.nextReceiveSeq) {
+      if (item.seq > this.nextReceiveSeq) this.early.set(item.seq, item.segment);
+      return;
+    }
+    this.nextReceiveSeq++;
+    this.receive(item.segment);
+    for (let next = this.early.get(this.nextReceiveSeq); next !== undefined; next = this.early.get(this.nextReceiveSeq)) {
+      this.early.delete(this.nextReceiveSeq);
+      this.nextReceiveSeq++;
+      this.receive(next);
+    }
+  }
+
+  private receive(segment: Segment): void {
     if (this.closeReported || (!this.open && segment.kind === 'data')) return;
     switch (segment.kind) {
       case 'data':
-        if (this.handler && this.pending.length === 0) {
-          this.handler.data(segment.bytes);
-        } else {
-          this.pendingBytes += segment.bytes.length;
-          assert(this.pendingBytes <= maxPreHandlerBufferBytes, () => `${this.name}: no handler set and too much data buffered`);
-          this.pending.push(segment.bytes);
+        for (const bytes of segment.pieces ?? [segment.bytes]) {
+          if (this.handler && this.pending.length === 0) {
+            this.handler.data(bytes);
+          } else {
+            this.pendingBytes += bytes.length;
+            assert(this.pendingBytes <= maxPreHandlerBufferBytes, () => `${this.name}: no handler set and too much data buffered`);
+            this.pending.push(bytes);
+          }
         }
         return;
       case 'fin':
@@ -103,6 +133,7 @@ export class SimConnection implements Connection {
     if (this.closeReported) return;
     this.open = false;
     this.held = [];
+    this.early.clear();
     this.reportClosed('reset', detail);
   }
 

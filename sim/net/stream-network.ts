@@ -14,7 +14,7 @@ import type { SimHost } from '../host/sim-host';
 import type { Random } from '../../core/runtime/random';
 import { PartitionTable } from './partitions';
 import { defaultLatency, sampleLatencyMs, validateLatency, type LatencyModel } from './latency';
-import { SimConnection, type Segment, type SegmentCarrier } from './sim-connection';
+import { SimConnection, type InFlight, type Segment, type SegmentCarrier } from './sim-connection';
 import { assert } from '../../core/util/assert';
 
 export interface StreamNetworkOptions {
@@ -223,12 +223,9 @@ export class StreamNetwork implements SegmentCarrier {
   // ---- segments ----------------------------------------------------------------------------------------
 
   transmit(from: SimConnection, segment: Segment): void {
-    if (this.partitions.blocked(from.host.name, from.peer.host.name)) {
-      from.held.push(segment);
-      return;
-    }
-    assert(from.held.length === 0, () => `${from.name}: segments held on an open path`);
-    this.schedule(from, segment);
+    const item: InFlight = { seq: from.nextSendSeq++, segment };
+    if (this.partitions.blocked(from.host.name, from.peer.host.name)) from.held.push(item);
+    else this.schedule(from, item);
   }
 
   endpointClosed(endpoint: SimConnection): void {
@@ -240,16 +237,17 @@ export class StreamNetwork implements SegmentCarrier {
     }
   }
 
-  private schedule(from: SimConnection, segment: Segment): void {
+  private schedule(from: SimConnection, item: InFlight): void {
     const arrival = Math.max(this.sim.now + sampleLatencyMs(this.latency, this.random), from.lastArrivalMs);
     from.lastArrivalMs = arrival;
+    const segment = item.segment;
     if (segment.kind === 'data' && segment.bytes.length > 1 && this.random.chance(this.options.chunkSplitProbability)) {
-      for (const piece of this.split(segment.bytes)) {
-        this.sim.scheduleAt(arrival, () => this.arrive(from, { kind: 'data', bytes: piece }));
-      }
+      // Same sequence number, handed to the receiver as several data callbacks.
+      const split: InFlight = { seq: item.seq, segment: { kind: 'data', bytes: segment.bytes, pieces: this.split(segment.bytes) } };
+      this.sim.scheduleAt(arrival, () => this.arrive(from, split));
       return;
     }
-    this.sim.scheduleAt(arrival, () => this.arrive(from, segment));
+    this.sim.scheduleAt(arrival, () => this.arrive(from, item));
   }
 
   private split(bytes: Uint8Array): Uint8Array[] {
@@ -267,11 +265,12 @@ export class StreamNetwork implements SegmentCarrier {
     return out;
   }
 
-  private arrive(from: SimConnection, segment: Segment): void {
+  private arrive(from: SimConnection, item: InFlight): void {
     const to = from.peer;
+    const segment = item.segment;
     if (this.partitions.blocked(from.host.name, to.host.name)) {
       // Lost in flight when the partition began; TCP would retransmit it after the heal.
-      from.held.push(segment);
+      from.held.push(item);
       return;
     }
     if (!to.alive) {
@@ -289,8 +288,8 @@ export class StreamNetwork implements SegmentCarrier {
     }
     const host = to.host;
     // Fast path without a closure: the receiving host is up and still the same incarnation.
-    if (host.state === 'up' && host.incarnation === to.incarnation) to.receive(segment);
-    else host.runGuarded(to.incarnation, () => to.receive(segment));
+    if (host.state === 'up' && host.incarnation === to.incarnation) to.arrive(item);
+    else host.runGuarded(to.incarnation, () => to.arrive(item));
   }
 
   // ---- faults ------------------------------------------------------------------------------------------
@@ -332,11 +331,11 @@ export class StreamNetwork implements SegmentCarrier {
   }
 
   private release(from: SimConnection): void {
-    const held = from.held;
+    const held = from.held.sort((a, b) => a.seq - b.seq);
     from.held = [];
-    for (const s of held) {
-      if (this.partitions.blocked(from.host.name, from.peer.host.name)) from.held.push(s);
-      else this.schedule(from, s);
+    for (const item of held) {
+      if (this.partitions.blocked(from.host.name, from.peer.host.name)) from.held.push(item);
+      else this.schedule(from, item);
     }
   }
 
