@@ -9,6 +9,7 @@ import type { TimerHandle } from '../../core/runtime/clock';
 import type { LogLevel, Runtime } from '../../core/runtime';
 import type { Transport } from '../../core/runtime/transport';
 import type { Simulator } from '../kernel/simulator';
+import type { ScheduledEvent } from '../kernel/event-queue';
 import { HostClock } from './host-clock';
 import { SimDisk } from '../disk/sim-disk';
 import { assert } from '../../core/util/assert';
@@ -118,18 +119,9 @@ export class SimHost {
    * Used for the host's timers and for every delivery to it.
    */
   scheduleGuarded(virtualDelayMs: number, fire: () => void): TimerHandle {
-    const incarnation = this.incarnationValue;
-    let cancelled = false;
-    const event = this.sim.schedule(virtualDelayMs, () => {
-      if (!cancelled) this.runGuarded(incarnation, () => !cancelled && fire());
-    });
-    return {
-      cancel: () => {
-        if (cancelled) return;
-        cancelled = true;
-        this.sim.cancel(event);
-      },
-    };
+    const timer = new GuardedTimer(this, this.incarnationValue, fire);
+    timer.event = this.sim.schedule(virtualDelayMs, timer);
+    return timer;
   }
 
   /** Runs `fn` now on behalf of incarnation `incarnation` (same guard rules as scheduleGuarded). */
@@ -158,5 +150,30 @@ export class SimHost {
     };
     this.runtimeValue = runtime;
     this.program!(runtime, this);
+  }
+}
+
+/** One host timer: the event's action and the caller's handle in one object (timers are the hottest path). */
+class GuardedTimer implements TimerHandle {
+  event: ScheduledEvent | null = null;
+  private cancelled = false;
+
+  constructor(
+    private readonly host: SimHost,
+    private readonly incarnation: number,
+    private readonly callback: () => void,
+  ) {}
+
+  fire(): void {
+    if (this.cancelled) return;
+    const host = this.host;
+    if (host.state === 'up' && host.incarnation === this.incarnation) this.callback();
+    else host.runGuarded(this.incarnation, () => !this.cancelled && this.callback());
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    if (this.event) this.host.sim.cancel(this.event);
   }
 }

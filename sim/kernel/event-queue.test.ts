@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { EventQueue } from './event-queue';
+import { EventQueue, runAction } from './event-queue';
 import { Simulator, SimulationError } from './simulator';
 
 describe('EventQueue', () => {
@@ -10,7 +10,7 @@ describe('EventQueue', () => {
     q.push(1, () => order.push('a'));
     q.push(5, () => order.push('d'));
     q.push(1, () => order.push('b'));
-    for (let e = q.pop(); e; e = q.pop()) e.run();
+    for (let e = q.pop(); e; e = q.pop()) runAction(e.action);
     assert.deepEqual(order, ['a', 'b', 'c', 'd']);
   });
 

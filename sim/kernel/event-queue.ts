@@ -4,11 +4,19 @@
 
 import { assert } from '../../core/util/assert';
 
+/** What an event does: a function, or an object whose fire() runs it (saves a closure on hot paths). */
+export type EventAction = (() => void) | { fire(): void };
+
 export interface ScheduledEvent {
   readonly timeMs: number;
   readonly seq: number;
-  readonly run: () => void;
+  readonly action: EventAction;
   cancelled: boolean;
+}
+
+export function runAction(action: EventAction): void {
+  if (typeof action === 'function') action();
+  else action.fire();
 }
 
 export class EventQueue {
@@ -20,9 +28,9 @@ export class EventQueue {
     return this.heap.length - this.cancelledCount;
   }
 
-  push(timeMs: number, run: () => void): ScheduledEvent {
+  push(timeMs: number, action: EventAction): ScheduledEvent {
     assert(Number.isFinite(timeMs), () => `EventQueue.push: time ${timeMs} is not finite`);
-    const event: ScheduledEvent = { timeMs, seq: this.nextSeq++, run, cancelled: false };
+    const event: ScheduledEvent = { timeMs, seq: this.nextSeq++, action, cancelled: false };
     const heap = this.heap;
     heap.push(event);
     // Sift up.

@@ -1,7 +1,7 @@
 // The simulation kernel: virtual time, one event queue, the run's root Random and its trace.
 // Nothing happens except by an event; events run one at a time in (time, sequence) order.
 
-import { EventQueue, type ScheduledEvent } from './event-queue';
+import { EventQueue, runAction, type EventAction, type ScheduledEvent } from './event-queue';
 import { Trace } from './trace';
 import { SeededRandom } from '../../core/runtime/seeded-random';
 import type { Random } from '../../core/runtime/random';
@@ -55,13 +55,13 @@ export class Simulator {
   }
 
   /** Runs `run` after `delayMs` of virtual time (0 = after everything already due now). */
-  schedule(delayMs: number, run: () => void): ScheduledEvent {
+  schedule(delayMs: number, run: EventAction): ScheduledEvent {
     assert(delayMs >= 0 && Number.isFinite(delayMs), () => `Simulator.schedule: bad delay ${delayMs}`);
     return this.queue.push(this.nowMs + delayMs, run);
   }
 
   /** Runs `run` at absolute virtual time `timeMs` (not in the past). */
-  scheduleAt(timeMs: number, run: () => void): ScheduledEvent {
+  scheduleAt(timeMs: number, run: EventAction): ScheduledEvent {
     assert(timeMs >= this.nowMs, () => `Simulator.scheduleAt: ${timeMs} is before now (${this.nowMs})`);
     return this.queue.push(timeMs, run);
   }
@@ -89,7 +89,7 @@ export class Simulator {
       ran++;
       this.eventsRun++;
       try {
-        event.run();
+        runAction(event.action);
       } catch (err) {
         if (err instanceof SimulationError) throw err;
         const why = err instanceof Error ? err.message : String(err);

@@ -244,10 +244,10 @@ export class StreamNetwork implements SegmentCarrier {
     if (segment.kind === 'data' && segment.bytes.length > 1 && this.random.chance(this.options.chunkSplitProbability)) {
       // Same sequence number, handed to the receiver as several data callbacks.
       const split: InFlight = { seq: item.seq, segment: { kind: 'data', bytes: segment.bytes, pieces: this.split(segment.bytes) } };
-      this.sim.scheduleAt(arrival, () => this.arrive(from, split));
+      this.sim.scheduleAt(arrival, new Arrival(this, from, split));
       return;
     }
-    this.sim.scheduleAt(arrival, () => this.arrive(from, item));
+    this.sim.scheduleAt(arrival, new Arrival(this, from, item));
   }
 
   private split(bytes: Uint8Array): Uint8Array[] {
@@ -265,7 +265,8 @@ export class StreamNetwork implements SegmentCarrier {
     return out;
   }
 
-  private arrive(from: SimConnection, item: InFlight): void {
+  /** @internal Called by Arrival events. */
+  arrive(from: SimConnection, item: InFlight): void {
     const to = from.peer;
     const segment = item.segment;
     if (this.partitions.blocked(from.host.name, to.host.name)) {
@@ -356,5 +357,18 @@ export class StreamNetwork implements SegmentCarrier {
     const net = this.nets.get(host);
     assert(net !== undefined, () => `host ${host.name} is not on the stream network`);
     return net;
+  }
+}
+
+/** The event of one segment reaching its receiver (an object, not a closure: this is the hottest path). */
+class Arrival {
+  constructor(
+    private readonly network: StreamNetwork,
+    private readonly from: SimConnection,
+    private readonly item: InFlight,
+  ) {}
+
+  fire(): void {
+    this.network.arrive(this.from, this.item);
   }
 }
