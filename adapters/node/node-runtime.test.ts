@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { upstreamOrSkip } from '../../test-support/upstream';
 import { makeTempDir, waitUntilReal } from './contract-envs';
 import { createNodeRuntime } from './node-runtime';
-import { formatVlogLine } from './vlog-format';
+import { formatVlogLine, type VlogStyle } from './vlog-format';
 
 class Collector {
   readonly lines: string[] = [];
@@ -28,6 +28,7 @@ describe('vlog line format', () => {
     assert.equal(formatVlogLine(at, 7, 'm', 'emer', ''), '2026-11-25T16:00:00.123Z|00007|m|EMER|');
     assert.match(formatVlogLine(at, 2, 'm', 'warn', 'w'), /\|WARN\|w$/);
     assert.match(formatVlogLine(at, 3, 'm', 'err', 'e'), /\|ERR\|e$/);
+    assert.equal(formatVlogLine(at + 900, 4, 'm', 'info', 'c', 'console'), '2026-11-25T16:00:01Z|00004|m|INFO|c');
   });
 
   describe('against upstream ovsdb-server --log-file', () => {
@@ -39,7 +40,7 @@ describe('vlog line format', () => {
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it('formats the lines upstream writes identically', async () => {
+    it('formats the lines upstream writes identically, to its log file and to stderr', async () => {
       dir = makeTempDir('vlog');
       const env = { ...process.env, OVS_RUNDIR: dir, OVS_DBDIR: dir, OVS_LOGDIR: dir, OVN_RUNDIR: dir };
       const db = path.join(dir, 'conf.db');
@@ -48,28 +49,30 @@ describe('vlog line format', () => {
       const child = spawn(
         'ovsdb-server',
         [`--log-file=${log}`, `--remote=punix:${path.join(dir, 'db.sock')}`, `--unixctl=${path.join(dir, 'ctl')}`, db],
-        { env, stdio: 'ignore' },
+        { env, stdio: ['ignore', 'ignore', 'pipe'] },
       );
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const linesOf = (text: string): string[] => text.split('\n').filter(Boolean);
+      const fileLines = (): string[] => (fs.existsSync(log) ? linesOf(fs.readFileSync(log, 'utf8')) : []);
       try {
-        const lines = (): string[] => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
-        await waitUntilReal(() => lines().length >= 2, 'two upstream log lines', 10_000);
-        for (const line of lines()) {
-          const [stamp, serial, module, level, ...rest] = line.split('|');
-          const levelName = { EMER: 'emer', ERR: 'err', WARN: 'warn', INFO: 'info', DBG: 'dbg' } as const;
-          const ours = formatVlogLine(
-            Date.parse(stamp!),
-            Number(serial),
-            module!,
-            levelName[level as keyof typeof levelName],
-            rest.join('|'),
-          );
-          assert.equal(ours, line);
-          assert.match(line, vlogLine);
-        }
+        await waitUntilReal(() => fileLines().length >= 2 && linesOf(stderr).length >= 2, 'upstream log lines', 10_000);
       } finally {
         if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
         await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
       }
+      const levelName = { EMER: 'emer', ERR: 'err', WARN: 'warn', INFO: 'info', DBG: 'dbg' } as const;
+      const reformat = (line: string, style: VlogStyle): string => {
+        const [stamp, serial, module, level, ...rest] = line.split('|');
+        const at = Date.parse(stamp!);
+        assert.ok(Number.isFinite(at), `upstream timestamp "${stamp}"`);
+        return formatVlogLine(at, Number(serial), module!, levelName[level as keyof typeof levelName], rest.join('|'), style);
+      };
+      for (const line of fileLines()) {
+        assert.match(line, vlogLine);
+        assert.equal(reformat(line, 'file'), line);
+      }
+      for (const line of linesOf(stderr)) assert.equal(reformat(line, 'console'), line);
     });
   });
 });
@@ -96,7 +99,9 @@ describe('createNodeRuntime', () => {
   it('replays a seed, shows debug lines when asked, and wires working clock and storage', () => {
     const out = new Collector();
     const a = createNodeRuntime({ storageRoot: path.join(dir, 'a'), logStream: out, seed: 'abc', logLevel: 'dbg' });
-    const b = createNodeRuntime({ storageRoot: path.join(dir, 'b'), logStream: new Collector(), seed: 'abc' });
+    const consoleOut = new Collector();
+    const b = createNodeRuntime({ storageRoot: path.join(dir, 'b'), logStream: consoleOut, seed: 'abc', logStyle: 'console' });
+    assert.match(consoleOut.lines[0]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|00001\|runtime\|INFO\|random seed abc /);
     assert.equal(a.random.next(), b.random.next());
     a.log('dbg', 'm', 'visible');
     assert.match(out.lines.at(-1)!, /\|m\|DBG\|visible$/);

@@ -7,7 +7,7 @@ import { NodeClock, type NodeClockOptions } from './node-clock';
 import { createNodeRandom } from './node-random';
 import { NodeStorage } from './node-storage';
 import { NodeTransport, type NodeTransportOptions } from './node-transport';
-import { formatVlogLine, logLevelRank } from './vlog-format';
+import { formatVlogLine, logLevelRank, type VlogStyle } from './vlog-format';
 
 /** Where log lines go: process.stderr, a file stream, or a test's collector. */
 export interface LogSink {
@@ -21,6 +21,8 @@ export interface NodeRuntimeOptions {
   readonly seed?: string;
   /** Defaults to process.stderr, as upstream daemons log to the console when no --log-file is given. */
   readonly logStream?: LogSink;
+  /** Timestamp style: 'file' (milliseconds, the default) or 'console' (seconds, as upstream's stderr). */
+  readonly logStyle?: VlogStyle;
   /** Messages less severe than this are not written; default 'info' (upstream's file default). */
   readonly logLevel?: LogLevel;
   /** Module name for the runtime's own log lines (the seed); default 'runtime'. */
@@ -45,11 +47,12 @@ export function createNodeRuntime(options: NodeRuntimeOptions): NodeRuntime {
   const storage = new NodeStorage(options.storageRoot);
   const sink: LogSink = options.logStream ?? process.stderr;
   const threshold = logLevelRank[options.logLevel ?? 'info'];
+  const style = options.logStyle ?? 'file';
   let serial = 0;
   const log = (level: LogLevel, module: string, message: string): void => {
     if (logLevelRank[level] > threshold) return;
     serial++;
-    sink.write(`${formatVlogLine(clock.wallClockMs(), serial, module, level, message)}\n`);
+    sink.write(`${formatVlogLine(clock.wallClockMs(), serial, module, level, message, style)}\n`);
   };
   log('info', options.logModule ?? 'runtime', `random seed ${random.seedPath} (replay with --seed=${random.seedPath})`);
   return { clock, random, transport, storage, seed: random.seedPath, log };
