@@ -7,7 +7,8 @@
 //   arrived, 'reset' on a socket error or an unexpected teardown.
 // - close() flushes what was already sent (socket.end()), then keeps reading until the peer's FIN (data
 //   read then is discarded: this side said it is done) so the kernel never answers the peer with a RST.
-//   A peer that never closes is cut off after `closeLingerMs`.
+//   A peer that never closes is cut off after `closeLingerMs`; so is one that closed but stopped reading
+//   while we still had bytes queued for it.
 
 import type { Socket } from 'node:net';
 import type { CloseReason, Connection, ConnectionHandler } from '../../core/runtime/transport';
@@ -77,8 +78,7 @@ export class NodeConnection implements Connection {
     if (!this.socket.destroyed) {
       this.socket.end();
       this.socket.resume(); // read (and discard) until the peer's FIN, see the file comment
-      this.lingerTimer = setTimeout(() => this.socket.destroy(), this.limits.closeLingerMs);
-      this.lingerTimer.unref(); // the socket itself keeps the process alive while it lingers
+      this.startLinger();
     }
     if (!this.closedDelivered) setImmediate(() => this.deliverLocalClose());
   }
@@ -116,8 +116,11 @@ export class NodeConnection implements Connection {
     if (this.ended || this.locallyClosed) return;
     this.ended = true;
     this.clearLinger();
-    // After a FIN Node ends our side too (allowHalfOpen is false); after an error the socket is destroyed.
+    // After a FIN Node ends our side too (allowHalfOpen is false) once our queued bytes are flushed; a peer
+    // that stops reading could hold that flush forever, so the same linger bound applies. After an error
+    // the socket is destroyed at once.
     if (reason === 'reset') this.socket.destroy();
+    else this.startLinger();
     if (this.handler !== null && this.pendingCount() === 0) {
       this.closedDelivered = true;
       this.handler.closed(reason, detail);
@@ -169,6 +172,12 @@ export class NodeConnection implements Connection {
     if (this.closedDelivered || this.handler === null) return;
     this.closedDelivered = true;
     this.handler.closed('local-close', undefined);
+  }
+
+  private startLinger(): void {
+    if (this.lingerTimer !== null || this.socket.destroyed) return;
+    this.lingerTimer = setTimeout(() => this.socket.destroy(), this.limits.closeLingerMs);
+    this.lingerTimer.unref(); // the socket itself keeps the process alive while it lingers
   }
 
   private clearLinger(): void {

@@ -175,6 +175,27 @@ describe('NodeTransport (Node specifics)', () => {
     assert.equal(gotClose, true, 'the peer was reset after the linger ended');
   });
 
+  it('after a remote close, gives up on bytes the peer will never read after closeLingerMs', async () => {
+    const server = listenOutcome(transport, 'ptcp:0:127.0.0.1');
+    cleanups.push(() => server.listener.close());
+    await waitUntilReal(() => server.bound !== null, 'listening');
+    const port = Number(server.bound!.split(':')[1]);
+    const raw = net.createConnection({ host: '127.0.0.1', port, allowHalfOpen: true });
+    raw.on('error', () => undefined);
+    raw.pause(); // never reads
+    cleanups.push(() => raw.destroy());
+    await waitUntilReal(() => server.accepted.length === 1, 'accepted');
+    const conn = server.accepted[0]!;
+    const closes: CloseReason[] = [];
+    conn.setHandler({ data: () => undefined, closed: (r) => closes.push(r) });
+    conn.send(new Uint8Array(16 * 1024 * 1024)); // far more than the kernel buffers hold
+    raw.end();
+    await waitUntilReal(() => closes.length === 1, 'remote-close');
+    assert.deepEqual(closes, ['remote-close']);
+    assert.ok(conn.bufferedBytes() > 0, 'bytes stuck behind a peer that does not read');
+    await waitUntilReal(() => conn.bufferedBytes() === 0, 'the stuck socket given up', 2000);
+  });
+
   it('pauses a connection without a handler past maxUnhandledBytes, and loses nothing', async () => {
     const small = new NodeTransport({ maxUnhandledBytes: 64 * 1024 });
     const server = listenOutcome(small, `punix:${path.join(dir, 'bp.sock')}`);
