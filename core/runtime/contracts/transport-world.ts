@@ -79,12 +79,13 @@ export interface Accepted {
   readonly recorder: Recorder | null;
 }
 
-export interface ServerEnd {
-  readonly requested: string;
-  readonly listener: Listener;
-  bound: string | null;
-  error: Error | null;
-  readonly accepted: Accepted[];
+/** One listener and what it reported; `listener` is set right after listen() returns. */
+export class ServerEnd {
+  listener!: Listener;
+  bound: string | null = null;
+  error: Error | null = null;
+  readonly accepted: Accepted[] = [];
+  constructor(readonly requested: string) {}
 }
 
 export interface ServerOptions {
@@ -96,12 +97,13 @@ export interface ServerOptions {
   readonly greeting?: Uint8Array;
 }
 
-export interface ClientEnd {
-  readonly address: string;
-  readonly pending: PendingConnect;
-  connection: Connection | null;
-  recorder: Recorder | null;
-  error: Error | null;
+/** One connect attempt and its outcome; `pending` is set right after connect() returns. */
+export class ClientEnd {
+  pending!: PendingConnect;
+  connection: Connection | null = null;
+  recorder: Recorder | null = null;
+  error: Error | null = null;
+  constructor(readonly address: string) {}
 }
 
 export interface Pair {
@@ -131,14 +133,8 @@ export class TransportWorld {
 
   listen(address: string, options: ServerOptions = {}): ServerEnd {
     const guard = this.guard;
-    const accepted: Accepted[] = [];
-    const end: { -readonly [K in keyof ServerEnd]: ServerEnd[K] } = {
-      requested: address,
-      listener: undefined as unknown as Listener,
-      bound: null,
-      error: null,
-      accepted,
-    };
+    const end = new ServerEnd(address);
+    const accepted = end.accepted;
     end.listener = guard.call(`listen(${address})`, () =>
       this.env.serverTransport.listen(address, {
         accepted: (connection) => {
@@ -184,13 +180,7 @@ export class TransportWorld {
 
   connect(address: string, record = true): ClientEnd {
     const guard = this.guard;
-    const end: { -readonly [K in keyof ClientEnd]: ClientEnd[K] } = {
-      address,
-      pending: undefined as unknown as PendingConnect,
-      connection: null,
-      recorder: null,
-      error: null,
-    };
+    const end = new ClientEnd(address);
     end.pending = guard.call(`connect(${address})`, () =>
       this.env.clientTransport.connect(address, {
         connected: (connection) => {
