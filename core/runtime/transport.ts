@@ -8,7 +8,11 @@
 //   receivers must frame their own messages.
 // - A connection ends exactly once for each side: `closed` is called once, with the reason, after the last
 //   `data`. After close() on one side, the other side sees `closed` once buffered data has arrived.
-// - Data that arrives before a handler is set is buffered and delivered when setHandler() is called.
+// - Data that arrives before a handler is set is buffered and delivered (on a later turn) when setHandler()
+//   is called. setHandler() may be called again to replace the handler.
+// - send() copies the bytes it is given (the caller may reuse its buffer at once); arrays handed to data()
+//   belong to the receiver, which may keep them.
+// - A listen failure with no `failed` callback is thrown from a later event: never silently ignored.
 
 export type CloseReason =
   | 'local-close' // this side called close()
@@ -24,7 +28,7 @@ export interface ConnectionHandler {
 export interface Connection {
   /** A name for logs, e.g. "tcp:10.0.0.1:6641<-10.0.0.2:40001". */
   readonly name: string;
-  /** The peer's address in active form (for unix sockets, the socket path). */
+  /** The peer's address in active form: tcp:IP:PORT, or unix:PATH for unix sockets. */
   readonly remoteAddress: string;
   /** Queues bytes for the peer. Ignored (not an error) once the connection is closed. */
   send(bytes: Uint8Array): void;

@@ -34,6 +34,15 @@ export interface StreamNetworkOptions {
 
 export const firstEphemeralPort = 32768;
 
+function reportListenFailure(callbacks: ListenCallbacks, err: Error): void {
+  if (callbacks.failed) callbacks.failed(err);
+  else throw err; // transport.ts: never silent
+}
+
+function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ip === 'localhost';
+}
+
 interface ListenerRecord {
   readonly host: SimHost;
   readonly incarnation: number;
@@ -111,20 +120,20 @@ export class StreamNetwork implements SegmentCarrier {
     try {
       parsed = parsePassiveAddress(address);
     } catch (err) {
-      host.scheduleGuarded(0, () => callbacks.failed?.(err as Error));
+      host.scheduleGuarded(0, () => reportListenFailure(callbacks, err as Error));
       return { address, close: () => {} };
     }
     if (parsed.kind === 'ptcp' && parsed.port === 0) parsed = { ...parsed, port: net.nextPort++ };
     const key = parsed.kind === 'punix' ? `unix:${parsed.path}` : `tcp:${parsed.port}`;
     const bound = formatPassiveAddress(parsed);
-    if (parsed.kind === 'ptcp' && parsed.host !== '0.0.0.0' && parsed.host !== '::' && !host.ips.includes(parsed.host)) {
+    if (parsed.kind === 'ptcp' && parsed.host !== '0.0.0.0' && parsed.host !== '::' && !isLoopback(parsed.host) && !host.ips.includes(parsed.host)) {
       const err = new Error(`listen ${address}: ${parsed.host} is not an address of host ${host.name}`);
-      host.scheduleGuarded(0, () => callbacks.failed?.(err));
+      host.scheduleGuarded(0, () => reportListenFailure(callbacks, err));
       return { address: bound, close: () => {} };
     }
     if (net.listeners.has(key)) {
       const err = new Error(`listen ${address}: address already in use on host ${host.name}`);
-      host.scheduleGuarded(0, () => callbacks.failed?.(err));
+      host.scheduleGuarded(0, () => reportListenFailure(callbacks, err));
       return { address: bound, close: () => {} };
     }
     const record: ListenerRecord = {
@@ -156,7 +165,8 @@ export class StreamNetwork implements SegmentCarrier {
         key = `unix:${parsed.path}`;
       } else {
         if (parsed.tls) throw new Error('ssl is not supported by the simulator');
-        target = this.hostsByIp.get(parsed.host);
+        // Loopback reaches the connecting host itself, as on a real machine.
+        target = isLoopback(parsed.host) ? host : this.hostsByIp.get(parsed.host);
         key = `tcp:${parsed.port}`;
         bindIp = parsed.host;
       }
@@ -182,7 +192,8 @@ export class StreamNetwork implements SegmentCarrier {
       const listener = this.netOf(dst).listeners.get(key);
       const acceptable =
         listener && !listener.closed && listener.incarnation === dst.incarnation &&
-        (listener.bindIp === '' || listener.bindIp === '0.0.0.0' || listener.bindIp === '::' || listener.bindIp === bindIp);
+        (listener.bindIp === '' || listener.bindIp === '0.0.0.0' || listener.bindIp === '::' || listener.bindIp === bindIp ||
+          (dst === host && isLoopback(bindIp) && isLoopback(listener.bindIp)));
       if (!acceptable) {
         fail(sampleLatencyMs(this.latency, this.random), 'connection refused');
         return;
