@@ -7,8 +7,8 @@
 // The scanner is a full JSON syntax validator, so every error names the stream byte offset where it was
 // found. It is stricter than upstream on a few inputs upstream also rejects (lone surrogates, \u0000,
 // numbers out of range, nesting deeper than 1000) and on two it accepts: invalid UTF-8 (upstream passes the
-// bytes through) and integers beyond ±(2^53-1) (upstream keeps int64; a JS number cannot, and rounding would
-// be silent corruption).
+// bytes through) and integers a double cannot hold exactly, such as 2^53+1 (upstream keeps int64; a JS number
+// cannot, and rounding would be silent corruption).
 //
 // Errors are fatal: after one, the stream position is unknown, so every later push() returns the same
 // error. The owner must close the connection (upstream ovsdb-server drops the connection too).
@@ -84,7 +84,6 @@ function hexValue(b: number): number {
 }
 
 const numberSyntax = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
-const maxSafeBig = BigInt(Number.MAX_SAFE_INTEGER);
 const literals = ['true', 'false', 'null'];
 
 class Fatal {
@@ -422,8 +421,10 @@ export class JsonStreamReader {
     if (!numberSyntax.test(text)) this.fail(at, `invalid number "${text}"`);
     if (!/[.eE]/.test(text)) {
       const digits = text.startsWith('-') ? text.length - 1 : text.length;
-      if (digits > 15 && (BigInt(text) > maxSafeBig || BigInt(text) < -maxSafeBig)) {
-        this.fail(at, `integer ${text} is outside ±(2^53-1) and cannot be represented exactly`);
+      // Up to 15 digits always fit a double; beyond, accept only integers a double holds exactly (1e16 does,
+      // 2^53+1 does not), so no value is ever silently rounded.
+      if (digits > 15 && BigInt(Number(text)) !== BigInt(text)) {
+        this.fail(at, `integer ${text} cannot be represented exactly (it lies beyond 2^53 and is not a double)`);
       }
     } else if (!Number.isFinite(Number(text))) {
       this.fail(at, `number ${text} outside valid range`);

@@ -1,6 +1,6 @@
 // JSON values as OVSDB handles them (RFC 7159 data model, as produced by JSON.parse).
-// Integers are plain numbers and must be safe integers (|n| <= 2^53-1): the stream reader rejects larger
-// integer literals instead of silently rounding them (upstream holds them as int64; we cannot).
+// Integers are plain numbers: the stream reader rejects integer literals a double cannot hold exactly
+// (such as 2^53+1) instead of silently rounding them (upstream holds them as int64; we cannot).
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
