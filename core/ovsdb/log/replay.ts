@@ -4,10 +4,10 @@
 // file with `ovsdb-client dump`.
 //
 // Diff rows ("_is_diff": true) of existing rows, per column shape:
-//   scalar (exactly one atom, no value type): the datum is the new value;
-//   set (key only, max > 1 or min 0): the datum's elements are toggled (symmetric difference);
-//   map: for each [key, value]: absent key -> added; same key and value -> removed; same key with another
-//   value -> value replaced.
+//   scalar (max 1, including optional values with min 0): the datum is the new value;
+//   set (key only, max > 1): the datum's elements are toggled (symmetric difference);
+//   map (max > 1): for each [key, value]: absent key -> added; same key and value -> removed; same key with
+//   another value -> value replaced.
 // Non-diff rows replace the columns they name. New rows take the columns given (unnamed columns keep their
 // defaults and are simply absent here). A null row deletes it.
 
@@ -32,10 +32,11 @@ export class ReplayError extends Error {
 function columnShape(type: JsonValue, where: string): ColumnShape {
   if (typeof type === 'string') return 'scalar';
   if (!isJsonObject(type)) throw new ReplayError(`${where}: column type is neither a string nor an object`);
-  if (getMember(type, 'value') !== undefined) return 'map';
-  const min = getMember(type, 'min') ?? 1;
+  // Upstream diffs only composite columns (max > 1, ovsdb_type_is_composite); an optional value (min 0,
+  // max 1) is replaced like a scalar.
   const max = getMember(type, 'max') ?? 1;
-  return min === 1 && max === 1 ? 'scalar' : 'set';
+  if (max === 1) return 'scalar';
+  return getMember(type, 'value') !== undefined ? 'map' : 'set';
 }
 
 /** Column shapes from a schema's JSON (the first record of a database file). */
