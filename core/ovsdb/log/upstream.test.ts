@@ -218,4 +218,10 @@ describe('database files against upstream ovsdb-tool / ovsdb-server', function (
     fs.writeFileSync(torn, corrupt);
     assert.throws(() => readWithOurs(torn), (e: unknown) => e instanceof LogError && e.offset === victim.offset && /fails its SHA-1 check/.test(e.message));
   });
+
+  it('recognizes a clustered file made by ovsdb-tool create-cluster and rejects it clearly', function () {
+    const file = path.join(dir, 'clustered.db');
+    run('ovsdb-tool', ['create-cluster', file, path.join(dir, 'net.ovsschema'), `unix:${path.join(dir, 'raft.sock')}`]);
+    assert.throws(() => readWithOurs(file), (e: unknown) => e instanceof LogError && e.offset === 0 && /clustered database file \("OVSDB CLUSTER"\); only standalone databases are supported/.test(e.message));
+  });
 });
