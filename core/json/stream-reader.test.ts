@@ -159,4 +159,27 @@ describe('JsonStreamReader', () => {
     clean.push(enc.encode('{"a":1}\n'));
     assert.equal(clean.finish(), null);
   });
+
+  it('checks numbers split across chunks exactly as whole ones', () => {
+    const cases: Array<[string, JsonValue | RegExp]> = [
+      ['[10000000000000000,-0.5e-3,0,1E2]', [[1e16, -0.0005, 0, 100]]],
+      ['[9007199254740993]', /at byte 1: integer 9007199254740993 cannot be represented exactly/],
+      ['[1e400]', /at byte 1: number 1e400 outside valid range/],
+      ['[' + '9'.repeat(320) + '.5]', /at byte 1: number 9{320}\.5 outside valid range/],
+      ['[1.5e-2x]', /at byte 7: syntax error: expected ',' or '\]', got 'x'/],
+      ['[-01]', /at byte 1: invalid number "-01"/],
+      ['[1.e5]', /at byte 1: invalid number "1.e"/],
+      ['[1e+]', /at byte 1: invalid number "1e\+"/],
+      ['[--1]', /at byte 1: invalid number "--"/],
+    ];
+    for (const [text, expected] of cases) {
+      const bytes = enc.encode(text);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const { values, error } = readAll([bytes.subarray(0, cut), bytes.subarray(cut)]);
+        if (expected instanceof RegExp) assert.match(error?.message ?? 'no error', expected, `${text} cut at ${cut}`);
+        else assert.deepEqual([values, error], [expected, null], `${text} cut at ${cut}`);
+      }
+    }
+    expectError('[' + '1'.repeat(401) + ']', 401, /number longer than 400 characters/);
+  });
 });

@@ -83,7 +83,27 @@ function hexValue(b: number): number {
   return -1;
 }
 
-const numberSyntax = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+// Number grammar states (RFC 8259 §6): which bytes may come next. Final states: AfterZero, Int, Frac, Exp.
+const enum Num {
+  Sign, // after '-': a digit
+  AfterZero, // a leading 0: '.', 'e' or the end
+  Int, // integer digits
+  Point, // after '.': a digit
+  Frac, // fraction digits
+  E, // after 'e': sign or digit
+  ExpSign, // after the exponent sign: a digit
+  Exp, // exponent digits
+}
+
+function isNumberByte(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || b === 0x2e || b === 0x65 || b === 0x45 || b === 0x2b || b === 0x2d;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (const b of bytes) text += String.fromCharCode(b);
+  return text;
+}
 const literals = ['true', 'false', 'null'];
 
 class Fatal {
@@ -103,7 +123,14 @@ export class JsonStreamReader {
   private hexCount = 0;
   private hexAccum = 0;
   private expectLowSurrogate = false;
-  private numberText = '';
+  private num = Num.Sign;
+  private numChars = 0;
+  private numIntDigits = 0;
+  private numExpDigits = 0;
+  private numIsReal = false;
+  /** Index in the current chunk where the number (or its rest) begins, and its text from earlier chunks. */
+  private numStart = 0;
+  private numCarry = '';
   private literal = '';
   private literalIndex = 0;
   /** Stream offset of the first byte of the current chunk. */
@@ -153,7 +180,10 @@ export class JsonStreamReader {
         const wasBetween = this.messageStart < 0;
         const end = this.scan(chunk, i);
         if (wasBetween && this.messageStart >= 0) start = this.messageStart - this.chunkOffset;
-        if (end < 0) break; // chunk exhausted inside or between messages
+        if (end < 0) {
+          if (this.mode === Mode.Number) this.carryNumber(chunk);
+          break; // chunk exhausted inside or between messages
+        }
         values.push(this.complete(chunk, start, end));
         i = end;
       }
@@ -277,13 +307,13 @@ export class JsonStreamReader {
           this.mode = Mode.Escape;
           break;
         case Mode.Number:
-          if ((b >= 0x30 && b <= 0x39) || b === 0x2e || b === 0x65 || b === 0x45 || b === 0x2b || b === 0x2d) {
-            if (this.numberText.length >= maxNumberChars) this.fail(this.chunkOffset + i, `number longer than ${maxNumberChars} characters`);
-            this.numberText += String.fromCharCode(b);
-          } else {
-            this.endNumber(i);
+          if (!isNumberByte(b)) {
+            this.endNumber(chunk, i);
             this.mode = Mode.AfterValue;
             i--; // this byte belongs to what follows the number
+          } else {
+            if (++this.numChars > maxNumberChars) this.fail(this.chunkOffset + i, `number longer than ${maxNumberChars} characters`);
+            this.numberStep(b, chunk, i);
           }
           break;
         case Mode.Literal:
@@ -368,7 +398,13 @@ export class JsonStreamReader {
       this.stringIsKey = false;
       this.mode = Mode.String;
     } else if (b === 0x2d || (b >= 0x30 && b <= 0x39)) {
-      this.numberText = String.fromCharCode(b);
+      this.num = b === 0x2d ? Num.Sign : b === 0x30 ? Num.AfterZero : Num.Int;
+      this.numChars = 1;
+      this.numIntDigits = b === 0x2d ? 0 : 1;
+      this.numExpDigits = 0;
+      this.numIsReal = false;
+      this.numStart = i;
+      this.numCarry = '';
       this.mode = Mode.Number;
     } else if (b === 0x74 || b === 0x66 || b === 0x6e) {
       this.literal = literals.find((l) => l.charCodeAt(0) === b)!;
@@ -415,19 +451,70 @@ export class JsonStreamReader {
     }
   }
 
-  private endNumber(i: number): void {
-    const text = this.numberText;
-    const at = this.chunkOffset + i - text.length;
-    if (!numberSyntax.test(text)) this.fail(at, `invalid number "${text}"`);
-    if (!/[.eE]/.test(text)) {
-      const digits = text.startsWith('-') ? text.length - 1 : text.length;
+  /** The number's text so far (only built when needed: errors and the rare exactness/range checks). */
+  private numberText(chunk: Uint8Array, end: number): string {
+    return this.numCarry + latin1(chunk.subarray(this.numStart, end));
+  }
+
+  /** Keeps the part of an unfinished number that lies in this chunk (called when a chunk ends mid-number). */
+  private carryNumber(chunk: Uint8Array): void {
+    this.numCarry = this.numberText(chunk, chunk.length);
+    this.numStart = 0;
+  }
+
+  private numberStep(b: number, chunk: Uint8Array, i: number): void {
+    const digit = b >= 0x30 && b <= 0x39;
+    let next: Num | -1 = -1;
+    switch (this.num) {
+      case Num.Sign:
+        if (digit) next = b === 0x30 ? Num.AfterZero : Num.Int;
+        break;
+      case Num.AfterZero:
+      case Num.Int:
+        if (digit && this.num === Num.Int) next = Num.Int;
+        else if (b === 0x2e) next = Num.Point;
+        else if (b === 0x65 || b === 0x45) next = Num.E;
+        break;
+      case Num.Point:
+      case Num.Frac:
+        if (digit) next = Num.Frac;
+        else if (b === 0x65 || b === 0x45) next = this.num === Num.Frac ? Num.E : -1;
+        break;
+      case Num.E:
+        if (b === 0x2b || b === 0x2d) next = Num.ExpSign;
+        else if (digit) next = Num.Exp;
+        break;
+      case Num.ExpSign:
+      case Num.Exp:
+        if (digit) next = Num.Exp;
+        break;
+    }
+    if (next === -1) this.fail(this.chunkOffset + i - this.numChars + 1, `invalid number "${this.numberText(chunk, i + 1)}"`);
+    if (next === Num.Int || (next === Num.AfterZero && this.num === Num.Sign)) this.numIntDigits++;
+    else if (next === Num.Exp) this.numExpDigits++;
+    else if (next === Num.Point || next === Num.E) this.numIsReal = true;
+    this.num = next;
+  }
+
+  private endNumber(chunk: Uint8Array, i: number): void {
+    const at = this.chunkOffset + i - this.numChars;
+    const state = this.num;
+    if (state !== Num.AfterZero && state !== Num.Int && state !== Num.Frac && state !== Num.Exp) {
+      this.fail(at, `invalid number "${this.numberText(chunk, i)}"`);
+    }
+    if (!this.numIsReal) {
       // Up to 15 digits always fit a double; beyond, accept only integers a double holds exactly (1e16 does,
       // 2^53+1 does not), so no value is ever silently rounded.
-      if (digits > 15 && BigInt(Number(text)) !== BigInt(text)) {
-        this.fail(at, `integer ${text} cannot be represented exactly (it lies beyond 2^53 and is not a double)`);
+      if (this.numIntDigits > 15) {
+        const text = this.numberText(chunk, i);
+        if (BigInt(Number(text)) !== BigInt(text)) {
+          this.fail(at, `integer ${text} cannot be represented exactly (it lies beyond 2^53 and is not a double)`);
+        }
       }
-    } else if (!Number.isFinite(Number(text))) {
-      this.fail(at, `number ${text} outside valid range`);
+    } else if (this.numExpDigits >= 3 || this.numIntDigits > 200) {
+      // Only a large exponent or a very long integer part can overflow a double.
+      const text = this.numberText(chunk, i);
+      if (!Number.isFinite(Number(text))) this.fail(at, `number ${text} outside valid range`);
     }
   }
 }
