@@ -15,6 +15,10 @@ describe('formatJson (upstream-compatible serialization)', () => {
     for (const [value, text] of cases) assert.equal(formatNumber(value), text, `formatNumber(${value})`);
     assert.equal(formatReal(100), '100');
     assert.equal(formatReal(1e15), '1e+15');
+    // 15 digits would round past DBL_MAX (upstream writes the unparsable 1.79769313486232e+308 here).
+    assert.equal(formatNumber(1.7976931348623151e308), '1.7976931348623151e+308');
+    assert.equal(formatNumber(-Number.MAX_VALUE), '-1.7976931348623157e+308');
+    assert.equal(formatNumber(1.79769313486e308), '1.79769313486e+308');
   });
 
   it('escapes strings exactly as upstream json_serialize_string', () => {

@@ -25,19 +25,26 @@ export class JsonFormatError extends Error {
 const twoTo63 = 9223372036854775808;
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** The C printf "%.15g" rendering of a finite, non-integral-or-huge double. */
+/** The C printf "%.15g" rendering of a finite double (used for non-integral or huge values). */
 export function formatReal(x: number): string {
   if (!Number.isFinite(x)) throw new JsonFormatError(`cannot serialize non-finite number ${x}`);
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mantissa, exponentText] = x.toExponential(14).split('e') as [string, string];
+  const text = formatG(x, 15);
+  // Within 1e-15 of DBL_MAX, 15 digits round up past it: upstream then writes a number no parser accepts.
+  // Only there we deviate, with 17 digits (which always round-trip).
+  return Math.abs(x) > 1.79769313486231e308 && !Number.isFinite(Number(text)) ? formatG(x, 17) : text;
+}
+
+function formatG(x: number, precision: number): string {
+  const [mantissa, exponentText] = x.toExponential(precision - 1).split('e') as [string, string];
   const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 15) {
+  if (exponent < -4 || exponent >= precision) {
     const digits = stripFractionZeros(mantissa);
     const sign = exponent < 0 ? '-' : '+';
     const magnitude = Math.abs(exponent);
     return `${digits}e${sign}${magnitude < 10 ? '0' : ''}${magnitude}`;
   }
-  return stripFractionZeros(x.toFixed(14 - exponent));
+  return stripFractionZeros(x.toFixed(precision - 1 - exponent));
 }
 
 function stripFractionZeros(text: string): string {
