@@ -135,4 +135,31 @@ describe('OVSDB database log records', () => {
     assert.equal(opened.log.size, log.size);
     assert.equal(storage.exists('db/T.db.tmp'), false);
   });
+
+  it('removes a short write, then refuses further writes (like upstream) until reopened', () => {
+    const { storage, log } = makeLog(2);
+    const sizeBefore = log.size;
+    storage.failNext('append', 30);
+    assert.throws(() => log.append(txn(2), { durable: true }), (e: unknown) => e instanceof LogError && /write failed: append db\/T.db: injected I\/O error/.test(e.message));
+    assert.equal(storage.size('db/T.db'), sizeBefore, 'the partial record was cut off');
+    assert.throws(() => log.append(txn(3), { durable: false }), /an earlier write failed/);
+    assert.throws(() => log.commit(), /an earlier write failed/);
+    const reopened = DatabaseLog.open(storage, 'db/T.db');
+    assert.deepEqual(reopened.warnings, []);
+    assert.equal(reopened.transactions.length, 2);
+    reopened.log.append(txn(4), { durable: false });
+    storage.failNext('fsync');
+    assert.throws(() => reopened.log.commit(), /write failed: fsync/);
+    assert.throws(() => reopened.log.append(txn(5), { durable: true }), /an earlier write failed/);
+  });
+
+  it('keeps the old file, still appendable, when compaction fails before its rename', () => {
+    const { storage, log } = makeLog(2);
+    const before = storage.read('db/T.db')!;
+    storage.failNext('rename');
+    assert.throws(() => log.compact(schema, buildTransactionRecord({ dateMs: 1, isDiff: false, changes: {} })), /injected I\/O error/);
+    assert.deepEqual(storage.read('db/T.db'), before);
+    log.append(txn(7), { durable: true });
+    assert.deepEqual(DatabaseLog.open(storage, 'db/T.db').transactions.map((r) => r.json), [txn(0), txn(1), txn(7)]);
+  });
 });

@@ -37,6 +37,8 @@ function checkSchema(json: JsonValue, path: string, offset: number): void {
 export class DatabaseLog {
   private sizeBytes: number;
   private unsyncedBytes = 0;
+  /** Set when a write failed: the file's tail is uncertain, so every later write fails too (as upstream). */
+  private writeError: Error | null = null;
 
   private constructor(
     readonly storage: Storage,
@@ -89,9 +91,20 @@ export class DatabaseLog {
   /** Appends one transaction record; with durable, fsyncs before returning. Returns the record's offset. */
   append(record: JsonValue, options: { durable: boolean }): number {
     assert(isJsonObject(record), 'DatabaseLog.append: a transaction record must be a JSON object');
+    this.checkWritable();
     const bytes = encodeRecord(record);
     const offset = this.sizeBytes;
-    this.storage.append(this.path, bytes);
+    try {
+      this.storage.append(this.path, bytes);
+    } catch (e) {
+      // Remove whatever part of the record got written, then refuse further writes.
+      try {
+        this.storage.truncate(this.path, offset);
+      } catch {
+        // Nothing more can be done; the reader will treat a partial record at the end as a torn tail.
+      }
+      this.failWrites(e);
+    }
     this.sizeBytes += bytes.length;
     this.unsyncedBytes += bytes.length;
     if (options.durable) this.commit();
@@ -100,8 +113,13 @@ export class DatabaseLog {
 
   /** Makes every appended record durable. */
   commit(): void {
+    this.checkWritable();
     if (this.unsyncedBytes === 0) return;
-    this.storage.fsync(this.path);
+    try {
+      this.storage.fsync(this.path);
+    } catch (e) {
+      this.failWrites(e);
+    }
     this.unsyncedBytes = 0;
   }
 
@@ -117,9 +135,20 @@ export class DatabaseLog {
     const bytes = new Uint8Array(head.length + body.length);
     bytes.set(head);
     bytes.set(body, head.length);
+    this.checkWritable();
+    // A failed compaction leaves the old file in place (the rename never happened), still appendable.
     writeAtomically(this.storage, this.path, bytes);
     this.sizeBytes = bytes.length;
     this.unsyncedBytes = 0;
+  }
+
+  private checkWritable(): void {
+    if (this.writeError) throw new LogError(this.path, this.sizeBytes, `an earlier write failed: ${this.writeError.message}`);
+  }
+
+  private failWrites(cause: unknown): never {
+    this.writeError = cause instanceof Error ? cause : new Error(String(cause));
+    throw new LogError(this.path, this.sizeBytes, `write failed: ${this.writeError.message}`);
   }
 }
 

@@ -15,6 +15,20 @@ export class MemoryStorage implements Storage {
   private readonly files = new Map<string, FileState>();
   /** Every mutating call, in order (e.g. "append db 120", "fsync db"), for assertions about ordering. */
   readonly operations: string[] = [];
+  private failure: { op: 'append' | 'fsync' | 'rename' | 'write'; partialBytes: number } | null = null;
+
+  /** Makes the next call of `op` throw EIO; an append first writes `partialBytes` of its data (a short write). */
+  failNext(op: 'append' | 'fsync' | 'rename' | 'write', partialBytes = 0): void {
+    this.failure = { op, partialBytes };
+  }
+
+  private maybeFail(op: 'append' | 'fsync' | 'rename' | 'write', path: string, data?: Uint8Array): void {
+    if (this.failure?.op !== op) return;
+    const { partialBytes } = this.failure;
+    this.failure = null;
+    if (data && partialBytes > 0) this.append(path, data.subarray(0, partialBytes));
+    throw new StorageError('EIO', `${op} ${path}: injected I/O error`);
+  }
 
   read(path: string): Uint8Array | null {
     const f = this.files.get(path);
@@ -30,6 +44,7 @@ export class MemoryStorage implements Storage {
   }
 
   write(path: string, data: Uint8Array): void {
+    this.maybeFail('write', path);
     this.operations.push(`write ${path} ${data.length}`);
     const f = this.files.get(path);
     if (f) f.data = data.slice();
@@ -37,6 +52,7 @@ export class MemoryStorage implements Storage {
   }
 
   append(path: string, data: Uint8Array): void {
+    this.maybeFail('append', path, data);
     this.operations.push(`append ${path} ${data.length}`);
     const f = this.files.get(path);
     if (!f) return void this.files.set(path, { data: data.slice(), durable: null });
@@ -57,6 +73,7 @@ export class MemoryStorage implements Storage {
   }
 
   fsync(path: string): void {
+    this.maybeFail('fsync', path);
     this.operations.push(`fsync ${path}`);
     const f = this.files.get(path);
     if (!f) throw new StorageError('ENOENT', `fsync: no such file ${path}`);
@@ -64,6 +81,7 @@ export class MemoryStorage implements Storage {
   }
 
   rename(from: string, to: string): void {
+    this.maybeFail('rename', from);
     this.operations.push(`rename ${from} ${to}`);
     const f = this.files.get(from);
     if (!f) throw new StorageError('ENOENT', `rename: no such file ${from}`);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { applyTransaction, replayRecords, schemaShapes, snapshotRecordChanges, type DatabaseContent } from './replay';
+import { applyTransaction, diffRow, replayRecords, schemaShapes, snapshotRecordChanges, type DatabaseContent } from './replay';
 import { buildTransactionRecord, parseTransactionRecord } from './transaction-record';
 import { LogError } from './record-codec';
 import type { JsonValue } from '../../json/value';
@@ -95,5 +95,32 @@ describe('transaction records and replay', () => {
     for (const [records, pattern] of inconsistent) {
       assert.throws(() => replay(records), (e: unknown) => e instanceof LogError && pattern.test(e.message), String(pattern));
     }
+  });
+
+  it('computes the same diffs upstream wrote for each update (compared element-wise)', () => {
+    const shapes = schemaShapes(schema).get('A')!;
+    const canonical = (row: JsonValue) =>
+      Object.fromEntries(Object.entries(row as Record<string, JsonValue>).map(([c, d]) => {
+        const elements = Array.isArray(d) && (d[0] === 'set' || d[0] === 'map') ? (d[1] as JsonValue[]) : [d];
+        return [c, elements.map((e) => JSON.stringify(e)).sort()];
+      }));
+    let checked = 0;
+    for (let i = 1; i < upstreamRecords.length; i++) {
+      const before = replay(upstreamRecords.slice(0, i)).get('A')!;
+      const after = replay(upstreamRecords.slice(0, i + 1)).get('A')!;
+      const written = (upstreamRecords[i] as { A: Record<string, JsonValue> }).A;
+      for (const [uuid, row] of Object.entries(written)) {
+        const old = before.get(uuid);
+        const next = after.get(uuid);
+        if (row === null || !old || !next) continue; // deletes and inserts are not diffs
+        // Scalars absent from a row hold defaults; fill them so diffRow can compare.
+        const fill = (r: Record<string, JsonValue>) => ({ name: '', n: 0, r: 0, ...r });
+        assert.deepEqual(canonical(diffRow(fill(old), fill(next), shapes)), canonical(row), `record ${i} row ${uuid}`);
+        checked++;
+      }
+    }
+    assert.equal(checked, 4);
+    assert.throws(() => diffRow({ name: 'a' }, {}, shapes), /scalar column name is missing/);
+    assert.deepEqual(diffRow({ b: ['set', [true]] }, { b: ['set', [true]] }, shapes), {});
   });
 });

@@ -111,6 +111,43 @@ function applyMapDiff(old: JsonValue | undefined, diff: JsonValue, where: string
   return ['map', [...result.values()]];
 }
 
+/**
+ * The "_is_diff" row upstream writes for a change from `old` to `next` (both rows of one table): changed
+ * scalars with their new value, toggled set elements, and map pairs removed (old value), added or changed
+ * (new value). Unchanged columns are omitted. Absent set/map columns are empty; a scalar present in `old`
+ * must be present in `next` (its default is not known here).
+ */
+export function diffRow(old: RowJson, next: RowJson, shapes: ReadonlyMap<string, ColumnShape>): RowJson {
+  const diff: RowJson = {};
+  const columns = new Set([...Object.keys(old), ...Object.keys(next)]);
+  for (const column of columns) {
+    const shape = shapes.get(column);
+    if (!shape) throw new ReplayError(`diffRow: unknown column ${column}`);
+    const before = getMember(old, column);
+    const after = getMember(next, column);
+    if (shape === 'scalar') {
+      if (after === undefined) throw new ReplayError(`diffRow: scalar column ${column} is missing from the new row`);
+      if (before === undefined || !jsonEqual(before, after)) diff[column] = after;
+      continue;
+    }
+    const where = `diffRow column ${column}`;
+    if (shape === 'set') {
+      const a = new Map((before === undefined ? [] : setElements(before, where)).map((e) => [atomKey(e), e]));
+      const b = new Map((after === undefined ? [] : setElements(after, where)).map((e) => [atomKey(e), e]));
+      const toggled = [...[...a].filter(([k]) => !b.has(k)), ...[...b].filter(([k]) => !a.has(k))].map(([, e]) => e);
+      if (toggled.length > 0) diff[column] = setDatum(toggled);
+    } else {
+      const a = new Map((before === undefined ? [] : mapPairs(before, where)).map((p) => [atomKey(p[0]), p]));
+      const b = new Map((after === undefined ? [] : mapPairs(after, where)).map((p) => [atomKey(p[0]), p]));
+      const pairs: JsonValue[] = [];
+      for (const [k, p] of a) if (!b.has(k)) pairs.push(p);
+      for (const [k, p] of b) if (!a.has(k) || !jsonEqual(a.get(k)![1], p[1])) pairs.push(p);
+      if (pairs.length > 0) diff[column] = ['map', pairs];
+    }
+  }
+  return diff;
+}
+
 /** Applies one transaction record to `content` in place; throws ReplayError on an inconsistent record. */
 export function applyTransaction(content: DatabaseContent, record: TransactionRecord, shapes: SchemaShapes): void {
   for (const table of Object.keys(record.changes)) {
