@@ -11,8 +11,8 @@ import { formatJson } from '../../json/format';
 import { DatabaseLog } from './database-log';
 import { MemoryStorage } from './memory-storage';
 import { LogError, scanLog } from './record-codec';
-import { replayRecords, snapshotRecordChanges, type DatabaseContent } from './replay';
-import { buildTransactionRecord } from './transaction-record';
+import { applyTransaction, diffRow, replayRecords, schemaShapes, snapshotRecordChanges, type DatabaseContent } from './replay';
+import { buildTransactionRecord, parseTransactionRecord } from './transaction-record';
 
 const schema = {
   name: 'Net',
@@ -117,7 +117,7 @@ describe('database files against upstream ovsdb-tool / ovsdb-server', function (
   });
 
   after(function () {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (dir && !process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('replays a file written by a real ovsdb-server (with online compaction) to the content it dumps', async function () {
@@ -127,14 +127,17 @@ describe('database files against upstream ovsdb-tool / ovsdb-server', function (
     let dump: string;
     try {
       const s = server.socket;
-      transact(s, { op: 'insert', table: 'Port', 'uuid-name': 'p1', row: { name: 'p1 \u00e9\u{1f600}"\\', tag: 7, weight: 0.1, up: true, external_ids: ['map', [['a', '1'], ['b', '2']]], addresses: ['set', ['10.0.0.1', '10.0.0.2']] } },
+      transact(s, { op: 'insert', table: 'Port', 'uuid-name': 'p1', row: { name: 'p1', tag: 7, weight: 0.1, up: true, external_ids: ['map', [['a', '1 \u00e9\u{1f600}"\\'], ['b', '2']]], addresses: ['set', ['10.0.0.1', '10.0.0.2']] } },
         { op: 'insert', table: 'Port', row: { name: 'p2', peers: ['named-uuid', 'p1'], weight: 1e300 } },
         { op: 'insert', table: 'Meta', row: { counter: 1, note: 'first' } }, { op: 'comment', comment: 'setup' });
+      // Compact online (in the background in OVS 3.x), and wait until it is done so later records stay diffs.
+      run('ovs-appctl', ['-t', path.join(dir, 'ctl'), 'ovsdb-server/compact']);
+      for (let i = 0; i < 100 && !fs.readFileSync(db, 'utf8').includes('compacting database online'); i++) await new Promise((r) => setTimeout(r, 20));
       transact(s, { op: 'update', table: 'Port', where: [['name', '==', 'p2']], row: { tag: ['set', []], up: true, weight: 2.5 } });
       transact(s, { op: 'mutate', table: 'Port', where: [['name', '==', 'p1']], mutations: [['addresses', 'insert', ['set', ['10.0.0.3']]], ['addresses', 'delete', '10.0.0.1'], ['external_ids', 'delete', ['set', ['a']]], ['external_ids', 'insert', ['map', [['c', '3']]]]] });
-      run('ovs-appctl', ['-t', path.join(dir, 'ctl'), 'ovsdb-server/compact']);
       transact(s, { op: 'update', table: 'Port', where: [['name', '==', 'p1']], row: { external_ids: ['map', [['b', 'two'], ['d', '4']]], tag: 9 } });
       transact(s, { op: 'mutate', table: 'Meta', where: [], mutations: [['counter', '+=', 41]] });
+      transact(s, { op: 'update', table: 'Port', where: [['name', '==', 'p2']], row: { peers: ['set', []], addresses: ['set', ['x', 'y']], tag: 1 } });
       transact(s, { op: 'insert', table: 'Port', row: { name: 'gone' } });
       transact(s, { op: 'delete', table: 'Port', where: [['name', '==', 'gone']] });
       dump = run('ovsdb-client', ['-f', 'json', 'dump', `unix:${s}`, 'Net']);
@@ -147,6 +150,44 @@ describe('database files against upstream ovsdb-tool / ovsdb-server', function (
     assert.deepEqual(ours.warnings, []);
     assert.deepEqual(canonicalContent(ours.content), canonicalDump(dump));
     assert.equal(ours.content.get('Port')!.size, 2);
+    const p1 = [...ours.content.get('Port')!.values()].find((r) => r['name'] === 'p1')!;
+    assert.equal(canonicalDatum(schema.tables.Port.columns.addresses.type, p1['addresses']), 'set:"10.0.0.2"|"10.0.0.3"', 'the mutations took effect');
+
+    // Every update upstream wrote as a diff is what diffRow computes from the states before and after.
+    const storage = new MemoryStorage();
+    storage.write('db', new Uint8Array(fs.readFileSync(db)));
+    const opened = DatabaseLog.open(storage, 'db');
+    const shapes = schemaShapes(opened.schema);
+    const content: DatabaseContent = new Map([['Port', new Map()], ['Meta', new Map()]]);
+    const fill = (table: string, row: JsonObject): JsonObject => {
+      const full: JsonObject = {};
+      for (const [column, { type }] of Object.entries((schema.tables as Record<string, { columns: Columns }>)[table]!.columns)) {
+        const scalarType = typeof type === 'string' ? type : getMember(type as JsonObject, 'key')!;
+        const isOptional = isJsonObject(type) && getMember(type, 'min') === 0 && (getMember(type, 'max') ?? 1) === 1;
+        const shape = shapes.get(table)!.get(column)!;
+        full[column] = getMember(row, column) ?? (isOptional ? ['set', []] : shape === 'scalar' ? defaultAtom(scalarType) : [shape, []]);
+      }
+      return full;
+    };
+    let diffs = 0;
+    for (const record of opened.transactions) {
+      const parsed = parseTransactionRecord(record.json);
+      const before = new Map([...content].map(([t, rows]) => [t, new Map(rows)]));
+      applyTransaction(content, parsed, shapes);
+      if (!parsed.isDiff) continue;
+      for (const [table, rows] of Object.entries(parsed.changes)) {
+        const columns = (schema.tables as Record<string, { columns: Columns }>)[table]!.columns;
+        for (const [uuid, written] of Object.entries(rows)) {
+          const old = before.get(table)!.get(uuid);
+          if (written === null || !old) continue;
+          const computed = diffRow(fill(table, old), fill(table, content.get(table)!.get(uuid)!), shapes.get(table)!);
+          const canon = (row: JsonObject) => Object.fromEntries(Object.keys(row).sort().map((c) => [c, canonicalDatum(columns[c]!.type, row[c])]));
+          assert.deepEqual(canon(computed), canon(written), `record at byte ${record.offset}, ${table} ${uuid}`);
+          diffs++;
+        }
+      }
+    }
+    assert.equal(diffs, 5, 'two updates of p2, the mutate and update of p1 and the mutate of Meta were written as diffs');
   });
 
   it('writes files that ovsdb-tool show-log/query and a real ovsdb-server read, then reads what the server appended', async function () {
@@ -163,9 +204,11 @@ describe('database files against upstream ovsdb-tool / ovsdb-server', function (
     const file = path.join(dir, 'ours.db');
     fs.writeFileSync(file, storage.read('ours.db')!);
 
-    const showLog = run('ovsdb-tool', ['show-log', file]);
+    const showLog = run('ovsdb-tool', ['show-log', '-m', file]);
     assert.match(showLog, /record 0: "Net" schema, version="1.2.3"/);
-    assert.match(showLog, /record 3:/);
+    assert.match(showLog, /record 1: 2026-11-14 [0-9:.]+ "ours"\n  table Meta insert row .*\n  table Port insert row "one \\u00e9\\"\\n" \(11111111\):|record 1: .* "ours"/);
+    assert.match(showLog, /table Port row "one .* \(11111111\) diff:/);
+    assert.match(showLog, /record 3: /);
     assert.equal(run('ovsdb-tool', ['db-name', file]).trim(), 'Net');
     const queried = JSON.parse(run('ovsdb-tool', ['query', file, JSON.stringify(['Net', { op: 'select', table: 'Port', where: [] }, { op: 'select', table: 'Meta', where: [] }])])) as Array<{ rows: JsonObject[] }>;
     const expected = canonicalContent(content);
