@@ -104,6 +104,7 @@ function latin1(bytes: Uint8Array): string {
   for (const b of bytes) text += String.fromCharCode(b);
   return text;
 }
+
 const literals = ['true', 'false', 'null'];
 
 class Fatal {

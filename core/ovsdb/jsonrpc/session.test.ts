@@ -152,4 +152,14 @@ describe('JsonRpcSession', () => {
     client.request('x', [], (o) => outcomes.push(o));
     assert.deepEqual(outcomes, [{ kind: 'closed', reason: 'done' }]);
   });
+
+  it('registers nothing when a request cannot be serialized, and completes one cut off by the backlog bound', () => {
+    const { client } = pair({ maxBacklogBytes: 60 });
+    assert.throws(() => client.request('x', [NaN], () => assert.fail('must not be called')), /non-finite/);
+    assert.equal(client.pendingRequests, 0);
+    const outcomes: ReplyOutcome[] = [];
+    client.request('transact', ['y'.repeat(100)], (o) => outcomes.push(o));
+    assert.deepEqual(outcomes, [{ kind: 'closed', reason: client.reason }]);
+    assert.match(client.reason!, /exceeds maxBacklogBytes \(60\)/);
+  });
 });

@@ -126,8 +126,9 @@ export class JsonRpcSession {
       return id;
     }
     assert(this.pending.size < this.maxPendingRequests, () => `${this.connection.name}: more than maxPendingRequests (${this.maxPendingRequests}) awaiting replies`);
+    const bytes = encodeMessage({ kind: 'request', method, params, id }); // throws before anything is registered
     this.pending.set(String(id), done);
-    this.send({ kind: 'request', method, params, id });
+    this.write(bytes); // a close here (backlog) completes `done` with the reason
     return id;
   }
 
@@ -143,10 +144,14 @@ export class JsonRpcSession {
     this.send({ kind: 'error', id, error });
   }
 
-  /** Sends an already-built message (ignored once closed, like Connection.send). */
+  /** Sends a message (ignored once closed, like Connection.send). Throws JsonFormatError for unrepresentable values. */
   send(message: JsonRpcMessage): void {
     if (!this.open) return;
-    this.connection.send(encoder.encode(formatJsonRpc(message)));
+    this.write(encodeMessage(message));
+  }
+
+  private write(bytes: Uint8Array): void {
+    this.connection.send(bytes);
     const backlog = this.connection.bufferedBytes();
     if (backlog > this.maxBacklogBytes) {
       this.close(`send backlog of ${backlog} bytes exceeds maxBacklogBytes (${this.maxBacklogBytes})`);
@@ -233,6 +238,10 @@ export class JsonRpcSession {
     this.send({ kind: 'request', method: 'echo', params: [], id: probeEchoId });
     if (this.open) this.armProbe(this.probeIntervalMs);
   }
+}
+
+function encodeMessage(message: JsonRpcMessage): Uint8Array {
+  return encoder.encode(formatJsonRpc(message));
 }
 
 function formatJsonOrNull(value: JsonValue): string {
