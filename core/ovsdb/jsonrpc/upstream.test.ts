@@ -116,4 +116,23 @@ describe('JSON-RPC against upstream ovsdb-server', function () {
     assert.equal(values.length, 50);
     values.forEach((v, i) => assert.deepEqual(v, { id: i, result: [i, '\u00e9'], error: null }));
   });
+
+  it('receives "update" notifications for a monitor from a real server', async function () {
+    this.timeout(10000);
+    const conn = await SocketConnection.connect(server.socket);
+    const updates: JsonValue[][] = [];
+    let notified: () => void = () => undefined;
+    const session = new JsonRpcSession(conn, { notification: (_s, method, params) => (method === 'update' ? (updates.push(params), notified()) : undefined) }, { clock: realClock, probeIntervalMs: 0 });
+    const initial = await call(session, 'monitor', ['T', 'mon-1', { A: { columns: ['name', 'n'], select: { initial: false, insert: true, delete: true, modify: true } } }]);
+    assert.deepEqual(initial, { kind: 'result', result: {} });
+    const arrived = new Promise<void>((resolve) => (notified = resolve));
+    run('ovsdb-client', ['transact', `unix:${server.socket}`, JSON.stringify(['T', { op: 'insert', table: 'A', row: { name: 'watched \u2603', n: 42 } }])]);
+    await arrived;
+    assert.equal(updates.length, 1);
+    const [monitorId, tableUpdates] = updates[0] as [JsonValue, { A: Record<string, { new: { name: string; n: number } }> }];
+    assert.equal(monitorId, 'mon-1');
+    const rows = Object.values(tableUpdates.A);
+    assert.deepEqual(rows.map((r) => r.new), [{ name: 'watched \u2603', n: 42 }]);
+    session.close();
+  });
 });
