@@ -2,7 +2,7 @@
 // {"error": tag, "details": text, "syntax": the offending JSON (sorted, compact)}.
 // Parsers and the transaction engine throw OvsdbError; the engine turns it into the wire object.
 
-import { type Json, jsonToString } from './json';
+import { type Json, type JsonObject, jsonToString } from './json';
 
 export interface OvsdbErrorJson {
   readonly error: string;
@@ -20,7 +20,7 @@ export class OvsdbError extends Error {
     this.name = 'OvsdbError';
   }
 
-  toJson(): OvsdbErrorJson {
+  toJson(): JsonObject {
     const out: { error: string; details?: string; syntax?: string } = { error: this.tag };
     if (this.details !== undefined) out.details = this.details;
     if (this.syntax !== undefined) out.syntax = this.syntax;
