@@ -87,6 +87,12 @@ export class Cursor {
     return this.take(this.remaining);
   }
 
+  /** The remaining bytes and their absolute offset, for handing to a nested reader. */
+  restAt(): [Uint8Array, number] {
+    const at = this.offset;
+    return [this.rest(), at];
+  }
+
   skip(n: number, what = 'field'): void {
     this.need(n, what);
     this.pos += n;

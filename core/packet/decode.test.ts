@@ -5,9 +5,9 @@ import { fromHex } from './bytes';
 import { decodeFrame, parseFrame } from './decode';
 import { formatIpv4, formatIpv6 } from './address';
 import { readDns } from './dns';
-import { parseDns, parseIpv4, parseIpv6 } from './parse';
+import { parseDhcp6, parseDns, parseIpv4, parseIpv6 } from './parse';
 import { buildFrame } from './build';
-import { icmp4Echo } from './recipes';
+import { icmp4Echo, neighborSolicitation } from './recipes';
 
 const captured = {
   icmpEchoRequest: '00000000000000000000000008004500002c815a40004001bb747f0000017f00000108006e57313b0001ea10076b0000000066f0000000000000',
@@ -146,6 +146,26 @@ describe('packet decode errors', () => {
     assert.ok(d.ok && d.value.error);
     assert.equal(d.value.error.layer, 'ipv6 extension header');
     assert.equal(d.value.error.offset, 14 + 42);
+  });
+});
+
+describe('nested option offsets', () => {
+  it('points at a zero-length ND option by its absolute offset', () => {
+    const frame = neighborSolicitation({ srcMac: '00:00:00:00:00:01', srcIp: 'fe80::1', targetIp: 'fe80::2' });
+    const optionAt = 14 + 40 + 4 + 4 + 16; // Ethernet, IPv6, ICMPv6 header, reserved, target
+    const bad = frame.slice();
+    bad[optionAt + 1] = 0;
+    const d = decodeFrame(bad);
+    assert.ok(d.ok && d.value.error);
+    assert.deepEqual([d.value.error.layer, d.value.error.offset], ['nd option', optionAt]);
+    assert.match(d.value.error.message, /option 1 has length 0/);
+  });
+
+  it('points at a DHCPv6 option running past the message', () => {
+    const r = parseDhcp6(fromHex('01123456' + '0001' + '0010' + '0003'));
+    assert.ok(!r.ok);
+    assert.deepEqual([r.error.layer, r.error.offset], ['dhcp6 option', 8]);
+    assert.match(r.error.message, /option 1 data: need 16 bytes, 2 left/);
   });
 });
 

@@ -51,11 +51,11 @@ export function readDhcp6(bytes: Uint8Array, base = 0): Dhcp6Message {
     const hopCount = c.u8('hop count');
     const linkAddress = c.take(16, 'link address');
     const peerAddress = c.take(16, 'peer address');
-    return { kind: 'dhcp6', msgType, relay: { hopCount, linkAddress, peerAddress }, options: readDhcp6Options(c.rest(), c.offset) };
+    return { kind: 'dhcp6', msgType, relay: { hopCount, linkAddress, peerAddress }, options: readDhcp6Options(...c.restAt()) };
   }
   c.need(3, 'transaction id');
   const transactionId = (c.u8() << 16) | c.u16();
-  return { kind: 'dhcp6', msgType, transactionId, options: readDhcp6Options(c.rest(), c.offset) };
+  return { kind: 'dhcp6', msgType, transactionId, options: readDhcp6Options(...c.restAt()) };
 }
 
 export function dhcp6Option(m: { readonly options: readonly Dhcp6Option[] }, code: number): Uint8Array | undefined {
@@ -82,7 +82,7 @@ export function readDhcp6IaNa(data: Uint8Array, base = 0): Dhcp6IaNa {
   const iaid = c.u32('IAID');
   const t1 = c.u32('T1');
   const t2 = c.u32('T2');
-  return { iaid, t1, t2, options: readDhcp6Options(c.rest(), c.offset) };
+  return { iaid, t1, t2, options: readDhcp6Options(...c.restAt()) };
 }
 
 export function readDhcp6IaAddr(data: Uint8Array, base = 0): Dhcp6IaAddr {
@@ -90,7 +90,7 @@ export function readDhcp6IaAddr(data: Uint8Array, base = 0): Dhcp6IaAddr {
   const address = c.take(16, 'address');
   const preferredLifetime = c.u32('preferred lifetime');
   const validLifetime = c.u32('valid lifetime');
-  return { address, preferredLifetime, validLifetime, options: readDhcp6Options(c.rest(), c.offset) };
+  return { address, preferredLifetime, validLifetime, options: readDhcp6Options(...c.restAt()) };
 }
 
 export function encodeDhcp6Options(options: readonly Dhcp6Option[]): Uint8Array {

@@ -61,7 +61,7 @@ type BodyReader = (c: Cursor) => Icmp6Message;
 const readers: ReadonlyMap<number, BodyReader> = new Map<number, BodyReader>([
   [icmp6Types.echoRequest, readEcho],
   [icmp6Types.echoReply, readEcho],
-  [icmp6Types.routerSolicitation, (c) => (c.skip(4, 'reserved'), { kind: 'rs', options: readNdOptions(c.rest(), c.offset) })],
+  [icmp6Types.routerSolicitation, (c) => (c.skip(4, 'reserved'), { kind: 'rs', options: readNdOptions(...c.restAt()) })],
   [icmp6Types.routerAdvertisement, (c) => {
     const curHopLimit = c.u8();
     const flags = c.u8();
@@ -70,13 +70,13 @@ const readers: ReadonlyMap<number, BodyReader> = new Map<number, BodyReader>([
     const retransTimer = c.u32();
     return {
       kind: 'ra', curHopLimit, managed: (flags & 0x80) !== 0, other: (flags & 0x40) !== 0,
-      routerLifetime, reachableTime, retransTimer, options: readNdOptions(c.rest(), c.offset),
+      routerLifetime, reachableTime, retransTimer, options: readNdOptions(...c.restAt()),
     };
   }],
   [icmp6Types.neighborSolicitation, (c) => {
     c.skip(4, 'reserved');
     const target = c.take(16, 'target address');
-    return { kind: 'ns', target, options: readNdOptions(c.rest(), c.offset) };
+    return { kind: 'ns', target, options: readNdOptions(...c.restAt()) };
   }],
   [icmp6Types.neighborAdvertisement, (c) => {
     const flags = c.u8();
@@ -84,14 +84,14 @@ const readers: ReadonlyMap<number, BodyReader> = new Map<number, BodyReader>([
     const target = c.take(16, 'target address');
     return {
       kind: 'na', router: (flags & 0x80) !== 0, solicited: (flags & 0x40) !== 0, override: (flags & 0x20) !== 0,
-      target, options: readNdOptions(c.rest(), c.offset),
+      target, options: readNdOptions(...c.restAt()),
     };
   }],
   [icmp6Types.redirect, (c) => {
     c.skip(4, 'reserved');
     const target = c.take(16, 'target address');
     const destination = c.take(16, 'destination address');
-    return { kind: 'redirect', target, destination, options: readNdOptions(c.rest(), c.offset) };
+    return { kind: 'redirect', target, destination, options: readNdOptions(...c.restAt()) };
   }],
   [icmp6Types.mldQuery, readMld],
   [icmp6Types.mldReport, readMld],
