@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { extractFlowKey, flowKeyOf, geneveTunnelMetadata } from './flow-key';
+import { extractFlowKey, geneveTunnelMetadata } from './flow-key';
 import { buildFrame } from './build';
 import { decodeFrame } from './decode';
 import { arpRequest, geneveEncapsulate, icmp4Echo, neighborAdvertisement, neighborSolicitation, tcp4 } from './recipes';
@@ -75,11 +75,11 @@ describe('packet/flow-key', () => {
     assert.deepEqual([ns.nw_proto, ns.nw_ttl, ns.icmpv6_type, ns.icmpv6_code, ns.ipv6_label], [58, 255, 135, 0, 0]);
     assert.equal(ns.nd_target, 0xfe800000000000000000000000000002n);
     assert.equal(ns.nd_sll, 1n);
-    assert.equal(ns.nd_tll, undefined);
+    assert.equal(ns.nd_tll, 0n);
     const na = extractFlowKey(neighborAdvertisement({ srcMac: B.mac, srcIp: 'fe80::2', dstMac: A.mac, dstIp: 'fe80::1' }), { in_port: 1 });
     assert.ok(na);
     assert.equal(na.nd_tll, 2n);
-    assert.equal(na.nd_sll, undefined);
+    assert.equal(na.nd_sll, 0n);
   });
 
   it('returns null for a frame shorter than an Ethernet header', () => {
@@ -96,9 +96,12 @@ describe('packet/flow-key', () => {
     assert.ok(d.ok && d.value.inner);
     const meta = geneveTunnelMetadata(d.value);
     assert.deepEqual(meta, { tun_id: 7n, tun_src: 0xc0a80001, tun_dst: 0xc0a80002, tun_metadata0: (5 << 16) | 0x8002 });
-    const k = flowKeyOf(d.value.inner, { in_port: 9, ...meta });
+    assert.ok(d.value.app?.kind === 'geneve');
+    const k = extractFlowKey(d.value.app.payload, { in_port: 9, ...meta });
+    assert.ok(k);
     assert.deepEqual([k.in_port, k.tun_id, k.ip_src, k.icmp_type], [9, 7n, 0x0a000001, 8]);
-    const ko = flowKeyOf(d.value, { in_port: 1 });
+    const ko = extractFlowKey(outer, { in_port: 1 });
+    assert.ok(ko);
     assert.deepEqual([ko.udp_dst, ko.ip_src], [6081, 0xc0a80001]);
   });
 });
