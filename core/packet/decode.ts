@@ -1,7 +1,7 @@
 // Whole-frame decoding: Ethernet, then L3 by EtherType, L4 by IP protocol, application by UDP port, and a
 // Geneve payload recursively, each step looked up in a table of decoders. decodeFrame is tolerant (it keeps
-// the layers that decoded and records the first failure, as a switch extracting a flow must); parseFrame is
-// strict (any malformed layer or bad checksum is an error). Neither throws on malformed input.
+// the layers that decoded and records the first failure); parseFrame is strict (any malformed layer or bad
+// checksum is an error). Neither throws on malformed input. (Switch-style flow extraction: flow-key.ts.)
 import { attempt, PacketError, type ParseFailure, type Parsed } from './bytes';
 import type { PseudoHeader } from './checksum';
 import { ethTypes, readEthernet, type EthernetFrame } from './ethernet';
@@ -39,19 +39,13 @@ export interface DecodedFrame {
 /** Nested Geneve-in-Geneve deeper than this is left undecoded (an error in strict parsing). */
 export const maxEncapsulationDepth = 3;
 
-/** Decoding choices; the defaults are strict. */
-export interface DecodeOptions {
-  /** Follow OVS's flow extraction, which does not check the IPv6 version field. */
-  readonly ovsCompatible?: boolean;
-}
-
-type L3Reader = (bytes: Uint8Array, base: number, options: DecodeOptions) => L3Packet;
+type L3Reader = (bytes: Uint8Array, base: number) => L3Packet;
 type L4Reader = (bytes: Uint8Array, base: number, pseudo: PseudoHeader) => L4Packet;
 type AppReader = (bytes: Uint8Array, base: number) => AppMessage;
 
 export const l3Decoders: ReadonlyMap<number, L3Reader> = new Map<number, L3Reader>([
   [ethTypes.ipv4, readIpv4],
-  [ethTypes.ipv6, (b, base, o) => readIpv6(b, base, { ignoreVersion: o.ovsCompatible ?? false })],
+  [ethTypes.ipv6, readIpv6],
   [ethTypes.arp, readArp],
 ]);
 
@@ -91,7 +85,7 @@ function carriesL4Header(l3: Ipv4Packet | Ipv6Packet): boolean {
   return l3.kind === 'ipv4' ? l3.fragmentOffset === 0 : (l3.fragment?.offset ?? 0) === 0;
 }
 
-function decodeAt(bytes: Uint8Array, base: number, depth: number, options: DecodeOptions): Parsed<DecodedFrame> {
+function decodeAt(bytes: Uint8Array, base: number, depth: number): Parsed<DecodedFrame> {
   const ethR = attempt(() => readEthernet(bytes, base));
   if (!ethR.ok) return ethR;
   const eth = ethR.value;
@@ -101,7 +95,7 @@ function decodeAt(bytes: Uint8Array, base: number, depth: number, options: Decod
   const l3Reader = l3Decoders.get(eth.ethType);
   if (!l3Reader) return done({});
   offsets.l3 = base + eth.headerLength;
-  const l3r = tryLayer(() => l3Reader(eth.payload, offsets.l3!, options));
+  const l3r = tryLayer(() => l3Reader(eth.payload, offsets.l3!));
   if (!l3r.value) return done({ error: l3r.error! });
   const l3 = l3r.value;
   if (l3.kind === 'arp' || !carriesL4Header(l3)) return done({ l3 });
@@ -124,14 +118,14 @@ function decodeAt(bytes: Uint8Array, base: number, depth: number, options: Decod
   if (depth >= maxEncapsulationDepth) {
     return done({ l3, l4, app, error: { layer: 'geneve', offset: offsets.app, message: `geneve: encapsulation deeper than ${maxEncapsulationDepth}` } });
   }
-  const innerR = decodeAt(app.payload, offsets.app + app.headerLength, depth + 1, options);
+  const innerR = decodeAt(app.payload, offsets.app + app.headerLength, depth + 1);
   if (!innerR.ok) return done({ l3, l4, app, error: innerR.error });
   return done({ l3, l4, app, inner: innerR.value, ...(innerR.value.error ? { error: innerR.value.error } : {}) });
 }
 
 /** Tolerant decode: fails only if the Ethernet header itself is malformed. Never throws on bad input. */
-export function decodeFrame(bytes: Uint8Array, options: DecodeOptions = {}): Parsed<DecodedFrame> {
-  return decodeAt(bytes, 0, 0, options);
+export function decodeFrame(bytes: Uint8Array): Parsed<DecodedFrame> {
+  return decodeAt(bytes, 0, 0);
 }
 
 interface Checked {

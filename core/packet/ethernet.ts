@@ -42,8 +42,7 @@ export function readEthernet(bytes: Uint8Array, base = 0): EthernetFrame {
   const src = c.take(6, 'source MAC');
   let ethType = c.u16('EtherType');
   const vlans: VlanTag[] = [];
-  // As OVS does, a tag cut short by the end of the frame ends tag parsing: its TPID is then the EtherType.
-  while (vlanTpids.has(ethType) && vlans.length < maxVlanTagsCount && c.remaining >= 4) {
+  while (vlanTpids.has(ethType) && vlans.length < maxVlanTagsCount) {
     const tci = c.u16('VLAN TCI');
     vlans.push({ tpid: ethType, pcp: tci >>> 13, dei: (tci >>> 12) & 1, vid: tci & 0xfff });
     ethType = c.u16('EtherType after VLAN tag');

@@ -19,6 +19,8 @@ export interface Ipv4Packet {
   readonly tos: number;
   readonly totalLength: number;
   readonly identification: number;
+  /** The reserved flag bit (RFC 791 says zero; RFC 3514's "evil bit"): reported, not rejected. */
+  readonly reservedFlag: boolean;
   readonly dontFragment: boolean;
   readonly moreFragments: boolean;
   /** In 8-byte units, as on the wire. */
@@ -49,7 +51,6 @@ export function readIpv4(bytes: Uint8Array, base = 0): Ipv4Packet {
   }
   const identification = c.u16();
   const fragWord = c.u16();
-  if (fragWord & 0x8000) c.error('reserved flag bit set', base + 6);
   const ttl = c.u8();
   const protocol = c.u8();
   const checksum = c.u16();
@@ -63,6 +64,7 @@ export function readIpv4(bytes: Uint8Array, base = 0): Ipv4Packet {
     tos,
     totalLength,
     identification,
+    reservedFlag: (fragWord & 0x8000) !== 0,
     dontFragment: (fragWord & 0x4000) !== 0,
     moreFragments: (fragWord & 0x2000) !== 0,
     fragmentOffset: fragWord & 0x1fff,

@@ -48,16 +48,11 @@ const optionsStyleHeaders: ReadonlySet<number> = new Set([
   ipProtocols.hopByHop, ipProtocols.ipv6Routing, ipProtocols.ipv6DestOpts,
 ]);
 
-export interface Ipv6ReadOptions {
-  /** Accept any version nibble, as OVS's flow extraction does (it never checks the IPv6 version). */
-  readonly ignoreVersion?: boolean;
-}
-
-export function readIpv6(bytes: Uint8Array, base = 0, options: Ipv6ReadOptions = {}): Ipv6Packet {
+export function readIpv6(bytes: Uint8Array, base = 0): Ipv6Packet {
   const c = new Cursor(bytes, 'ipv6', base);
   c.need(fixedHeaderBytes, 'IPv6 header');
   const w0 = c.u32();
-  if (w0 >>> 28 !== 6 && !options.ignoreVersion) c.error(`version ${w0 >>> 28}, want 6`, base);
+  if (w0 >>> 28 !== 6) c.error(`version ${w0 >>> 28}, want 6`, base);
   const payloadLength = c.u16();
   if (payloadLength === 0) c.error('payload length 0 (jumbograms are not supported)', base + 4);
   if (fixedHeaderBytes + payloadLength > bytes.length) {
