@@ -1,4 +1,19 @@
 // core/packet: pure packet codecs (parse and build), whole-frame decoding and OVS flow-key extraction.
+//
+// Layers of the API, each usable alone:
+//   readX(bytes, base?)       one protocol's reader (ethernet.ts ... geneve.ts); throws PacketError carrying
+//                             the layer, the absolute byte offset (base + position) and what was wrong.
+//   parseX(bytes)             the same, never throwing: Parsed<T> = { ok, value } | { ok: false, error }.
+//   encodeX(spec, ...)        one protocol's writer; lengths and checksums are computed unless overridden.
+//   decodeFrame / parseFrame  a whole frame through table-driven dispatch (EtherType, IP protocol, UDP port,
+//                             Geneve payload); tolerant vs strict (strict also rejects bad checksums).
+//   buildFrame(layers)        a whole frame from layer specs, outermost first; type fields, ports, lengths
+//                             and pseudo-header checksums filled in.
+//   recipes                   one-call frames for hosts and tests (ARP, ICMP echo, ND, DHCP, DNS, Geneve).
+//   extractFlowKey            the OVS flow key (ovs-fields names) straight from bytes, as ovs-vswitchd does.
+//   encodePcap / decodePcap   pcap files (bytes only) for recording and replaying frames.
+// Addresses in parsed headers: MAC and IPv6 as Uint8Array, IPv4 as an unsigned 32-bit number; builders also
+// take text. Flow keys: numbers for ≤ 32-bit fields, bigint for MACs, IPv6 addresses and tun_id.
 export * from './bytes';
 export * from './address';
 export * from './checksum';
