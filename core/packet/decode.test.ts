@@ -149,6 +149,30 @@ describe('packet decode errors', () => {
   });
 });
 
+describe('IPv6 extension chains and zero UDP checksums', () => {
+  const l2 = { kind: 'ethernet' as const, src: '00:00:00:00:00:01', dst: '00:00:00:00:00:02' };
+
+  it('bounds the extension header chain', () => {
+    const ok = buildFrame([l2, { kind: 'ipv6', src: 'fd00::1', dst: 'fd00::2', extensions: new Array(10).fill({ type: 60 }) }, { kind: 'udp', srcPort: 1, dstPort: 2 }]);
+    assert.ok(parseFrame(ok).ok);
+    const tooMany = buildFrame([l2, { kind: 'ipv6', src: 'fd00::1', dst: 'fd00::2', extensions: new Array(11).fill({ type: 60 }) }, { kind: 'udp', srcPort: 1, dstPort: 2 }]);
+    const r = parseFrame(tooMany);
+    assert.ok(!r.ok);
+    assert.match(r.error.message, /more than 10 extension headers/);
+    assert.equal(r.error.offset, 14 + 40 + 10 * 8);
+  });
+
+  it('accepts a zero UDP checksum over IPv6 only for Geneve', () => {
+    const zeroTo = (dstPort: number): Uint8Array =>
+      buildFrame([l2, { kind: 'ipv6', src: 'fd00::1', dst: 'fd00::2' }, { kind: 'udp', srcPort: 1, dstPort, checksum: 0 }, { kind: 'raw', bytes: new Uint8Array(8) }]);
+    const geneve = parseFrame(zeroTo(6081));
+    assert.ok(geneve.ok && geneve.value.l4?.kind === 'udp' && geneve.value.l4.checksumValid);
+    const other = parseFrame(zeroTo(5000));
+    assert.ok(!other.ok);
+    assert.deepEqual([other.error.layer, other.error.offset], ['udp', 54]);
+  });
+});
+
 describe('nested option offsets', () => {
   it('points at a zero-length ND option by its absolute offset', () => {
     const frame = neighborSolicitation({ srcMac: '00:00:00:00:00:01', srcIp: 'fe80::1', targetIp: 'fe80::2' });

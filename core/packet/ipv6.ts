@@ -67,7 +67,8 @@ export function readIpv6(bytes: Uint8Array, base = 0): Ipv6Packet {
   const extensions: Ipv6Extension[] = [];
   let protocol = nextHeader;
   let fragment: Ipv6Fragment | undefined;
-  while (extensions.length < maxExtensionHeadersCount) {
+  while (isExtension(protocol)) {
+    if (extensions.length >= maxExtensionHeadersCount) body.error(`more than ${maxExtensionHeadersCount} extension headers`);
     if (protocol === ipProtocols.ipv6Fragment) {
       const next = body.u8('fragment header');
       body.skip(1, 'fragment header');
@@ -81,21 +82,14 @@ export function readIpv6(bytes: Uint8Array, base = 0): Ipv6Packet {
       extensions.push({ type: protocol, nextHeader: next, body: fragBody, fragment });
       protocol = next;
       if (fragment.offset !== 0) break; // later fragments carry no upper-layer header
-    } else if (optionsStyleHeaders.has(protocol) || protocol === ipProtocols.ah) {
-      const at = body.offset;
+    } else {
       const next = body.u8('extension next header');
       const len = body.u8('extension length');
       // AH counts 4-byte units minus 2; the others 8-byte units not counting the first 8 bytes.
       const total = protocol === ipProtocols.ah ? (len + 2) * 4 : (len + 1) * 8;
-      if (total < 8 && protocol === ipProtocols.ah) body.error(`AH length ${len} too small`, at);
       extensions.push({ type: protocol, nextHeader: next, body: body.take(total - 2, `extension header ${protocol}`) });
       protocol = next;
-    } else {
-      break;
     }
-  }
-  if (extensions.length >= maxExtensionHeadersCount && isExtension(protocol) && fragment?.offset !== 0) {
-    body.error(`more than ${maxExtensionHeadersCount} extension headers`);
   }
   const payload = bytes.subarray(body.pos, fixedHeaderBytes + payloadLength);
   return {
