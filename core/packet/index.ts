@@ -9,7 +9,8 @@
 //                             Geneve payload); tolerant vs strict (strict also rejects bad checksums).
 //   buildFrame(layers)        a whole frame from layer specs, outermost first; type fields, ports, lengths
 //                             and pseudo-header checksums filled in.
-//   recipes                   one-call frames for hosts and tests (ARP, ICMP echo, ND, DHCP, DNS, Geneve).
+//   recipes                   one-call frames for hosts and tests (ARP, ICMP echo, ND, DHCP, DNS, Geneve);
+//                             responder-recipes: the answers (DHCPv4/v6 replies, RA, DNS, ICMP errors).
 //   extractFlowKey            the OVS flow key (ovs-fields names) straight from bytes, as ovs-vswitchd does.
 //   encodePcap / decodePcap   pcap files (bytes only) for recording and replaying frames.
 // Addresses in parsed headers: MAC and IPv6 as Uint8Array, IPv4 as an unsigned 32-bit number; builders also
@@ -35,6 +36,7 @@ export * from './geneve';
 export * from './decode';
 export * from './build';
 export * from './recipes';
+export * from './responder-recipes';
 export * from './flow-key';
 export * from './parse';
 export * from './pcap';

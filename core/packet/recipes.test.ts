@@ -8,6 +8,10 @@ import {
 } from './recipes';
 import { dhcp4Option, dhcp4OptionCodes } from './dhcp4';
 import { readOvnTunnelPorts } from './geneve';
+import { dhcp4Reply, dhcp6Reply, dnsResponse, icmp4Error, icmp6Error, routerAdvertisement } from './responder-recipes';
+import { dhcp6MessageTypes, dhcp6Option, dhcp6OptionCodes, readDhcp6IaAddr, readDhcp6IaNa } from './dhcp6';
+import { buildFrame } from './build';
+import { parseIpv4, parseIpv6 } from './parse';
 
 const A = { mac: '00:00:00:00:00:0a', ip: '10.0.0.10' };
 const B = { mac: '00:00:00:00:00:0b', ip: '10.0.0.11' };
@@ -69,5 +73,62 @@ describe('packet/recipes', () => {
     assert.ok(g.app?.kind === 'geneve' && g.app.vni === 77);
     assert.deepEqual(readOvnTunnelPorts(g.app), { ingressPort: 12, egressPort: 34 });
     assert.ok(g.inner?.l4?.kind === 'icmp4');
+  });
+
+  it('DHCPv4 offer/ack/nak replies', () => {
+    const base = { serverMac: B.mac, serverIp: B.ip, clientMac: A.mac, xid: 3, yiaddr: '10.0.0.77' };
+    const ack = strict(dhcp4Reply({ ...base, messageType: 5, leaseTimeSeconds: 60, router: B.ip }));
+    assert.ok(ack.l3?.kind === 'ipv4' && formatIpv4(ack.l3.dst) === '10.0.0.77' && formatMac(ack.eth.dst) === A.mac);
+    assert.ok(ack.app?.kind === 'dhcp4' && ack.app.messageType === 5 && formatIpv4(ack.app.yiaddr) === '10.0.0.77');
+    assert.deepEqual([...dhcp4Option(ack.app, dhcp4OptionCodes.leaseTime)!], [0, 0, 0, 60]);
+    const bcast = strict(dhcp4Reply({ ...base, messageType: 2, broadcast: true }));
+    assert.ok(bcast.app?.kind === 'dhcp4' && bcast.app.flags === 0x8000 && formatMac(bcast.eth.dst) === 'ff:ff:ff:ff:ff:ff');
+    const nak = strict(dhcp4Reply({ ...base, messageType: 6 }));
+    assert.ok(nak.app?.kind === 'dhcp4' && nak.app.yiaddr === 0 && dhcp4Option(nak.app, dhcp4OptionCodes.leaseTime) === undefined);
+  });
+
+  it('DHCPv6 reply echoes the client DUID and assigns the address', () => {
+    const duid = new Uint8Array([0, 3, 0, 1, 0, 0, 0, 0, 0, 0x0a]);
+    const r = strict(dhcp6Reply({
+      serverMac: B.mac, serverIp: 'fe80::b', clientMac: A.mac, clientIp: 'fe80::a', msgType: dhcp6MessageTypes.advertise,
+      transactionId: 0xabc, clientDuid: duid, iaid: 9, address: 'fd00::a',
+    }));
+    assert.ok(r.app?.kind === 'dhcp6' && r.app.msgType === 2 && r.app.transactionId === 0xabc);
+    assert.deepEqual(dhcp6Option(r.app, dhcp6OptionCodes.clientId), duid);
+    const ia = readDhcp6IaNa(dhcp6Option(r.app, dhcp6OptionCodes.iaNa)!);
+    assert.equal(ia.iaid, 9);
+    assert.equal(formatIpv6(readDhcp6IaAddr(ia.options[0]!.data).address), 'fd00::a');
+  });
+
+  it('router advertisement and DNS response', () => {
+    const ra = strict(routerAdvertisement({ routerMac: B.mac, routerIp: 'fe80::b', prefixes: [{ prefix: 'fd00:1::', length: 64 }], mtu: 1400 }));
+    assert.ok(ra.l4?.kind === 'icmp6' && ra.l4.message.kind === 'ra');
+    assert.deepEqual(ra.l4.message.options.map((o) => o.kind), ['sll', 'mtu', 'prefix']);
+    const dns = strict(dnsResponse({
+      serverMac: B.mac, serverIp: B.ip, clientMac: A.mac, clientIp: A.ip, clientPort: 33333, id: 4,
+      question: { name: 'x.test', type: 1 }, answers: [], rcode: 3,
+    }));
+    assert.ok(dns.app?.kind === 'dns' && dns.app.flags.rcode === 3 && dns.app.flags.qr);
+  });
+
+  it('ICMP errors quote the offending packet and go back to its sender', () => {
+    const original = udp4({ ...ab, srcPort: 1000, dstPort: 2000, data: new Uint8Array(100) });
+    const err = strict(icmp4Error({ original, routerMac: '00:00:00:00:00:ff', routerIp: '10.0.0.254', type: 11, code: 0 }));
+    assert.ok(err.l3?.kind === 'ipv4' && formatIpv4(err.l3.dst) === A.ip && formatMac(err.eth.dst) === A.mac);
+    assert.ok(err.l4?.kind === 'icmp4' && err.l4.type === 11);
+    assert.equal(err.l4.body.length, 20 + 8);
+    const quoted = parseIpv4(err.l4.body);
+    assert.ok(!quoted.ok, 'the quoted packet is cut at 8 payload bytes');
+    const big = buildFrame([
+      { kind: 'ethernet', src: A.mac, dst: B.mac }, { kind: 'ipv6', src: 'fd00::a', dst: 'fd00::b' },
+      { kind: 'udp', srcPort: 1, dstPort: 2 }, { kind: 'raw', bytes: new Uint8Array(2000) },
+    ]);
+    const ptb = strict(icmp6Error({ original: big, routerMac: '00:00:00:00:00:ff', routerIp: 'fd00::1', type: 2, code: 0, mtu: 1500 }));
+    assert.ok(ptb.l3?.kind === 'ipv6' && formatIpv6(ptb.l3.dst) === 'fd00::a');
+    assert.equal(14 + 40 + ptb.l3.payloadLength, 14 + 1280, 'fills the minimum MTU exactly');
+    assert.ok(ptb.l4?.kind === 'icmp6');
+    assert.deepEqual([...ptb.l4.body.subarray(0, 4)], [0, 0, 0x05, 0xdc]);
+    assert.ok(!parseIpv6(ptb.l4.body.subarray(4)).ok, 'quoted packet is truncated');
+    assert.throws(() => icmp4Error({ original: big, routerMac: B.mac, routerIp: B.ip, type: 3, code: 1 }), /EtherType 0x86dd/);
   });
 });
