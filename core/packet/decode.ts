@@ -37,7 +37,7 @@ export interface DecodedFrame {
 }
 
 /** Nested Geneve-in-Geneve deeper than this is left undecoded (an error in strict parsing). */
-export const maxEncapsulationDepth = 3;
+export const maxEncapsulationLevelsCount = 3;
 
 type L3Reader = (bytes: Uint8Array, base: number) => L3Packet;
 type L4Reader = (bytes: Uint8Array, base: number, pseudo: PseudoHeader) => L4Packet;
@@ -115,8 +115,8 @@ function decodeAt(bytes: Uint8Array, base: number, depth: number): Parsed<Decode
   if (!appR.value) return done({ l3, l4, error: appR.error! });
   const app = appR.value;
   if (app.kind !== 'geneve' || app.protocolType !== ethTypes.transparentEthernet) return done({ l3, l4, app });
-  if (depth >= maxEncapsulationDepth) {
-    return done({ l3, l4, app, error: { layer: 'geneve', offset: offsets.app, message: `geneve: encapsulation deeper than ${maxEncapsulationDepth}` } });
+  if (depth >= maxEncapsulationLevelsCount) {
+    return done({ l3, l4, app, error: { layer: 'geneve', offset: offsets.app, message: `geneve: encapsulation deeper than ${maxEncapsulationLevelsCount}` } });
   }
   const innerR = decodeAt(app.payload, offsets.app + app.headerLength, depth + 1);
   if (!innerR.ok) return done({ l3, l4, app, error: innerR.error });

@@ -9,7 +9,7 @@ export const dnsClassIn = 1;
 const maxNameBytes = 255;
 const maxLabelBytes = 63;
 /** Bound on compression pointers followed while reading one name. */
-export const maxNamePointerJumps = 64;
+export const maxNamePointerJumpsCount = 64;
 
 export interface DnsFlags {
   readonly qr: boolean;
@@ -66,7 +66,7 @@ function readName(c: Cursor): string {
       if (pos + 1 >= msg.length) c.error('truncated compression pointer', c.base + pos);
       const target = readU16(msg, pos) & 0x3fff;
       if (target >= pos) c.error(`compression pointer to ${target} does not point backwards`, c.base + pos);
-      if (++jumps > maxNamePointerJumps) c.error(`more than ${maxNamePointerJumps} compression pointers`, c.base + pos);
+      if (++jumps > maxNamePointerJumpsCount) c.error(`more than ${maxNamePointerJumpsCount} compression pointers`, c.base + pos);
       if (endOfInPlace < 0) endOfInPlace = pos + 2;
       pos = target;
       continue;
