@@ -88,6 +88,7 @@ function fromOvsFlow(text: string): Map<string, Value> {
   const out = new Map<string, Value>();
   const mac = (v: string): bigint => bytesToBigint(parseMacText(v)!);
   const l4: Array<[string, string]> = [];
+  const inner: { vid?: number; pcp?: number } = {};
   for (const part of text.split(',')) {
     const [name, value] = part.split('=') as [string, string | undefined];
     if (value === undefined) {
@@ -125,6 +126,9 @@ function fromOvsFlow(text: string): Map<string, Value> {
       case 'tcp_flags':
         out.set('tcp_flags', value === '0' ? 0 : value.split('|').reduce((n, f) => n | tcpFlagBits(f), 0));
         break;
+      case 'dl_vlan1': case 'dl_vlan_pcp1': // the inner tag, shown when vlan-limit is 2
+        inner[name === 'dl_vlan1' ? 'vid' : 'pcp'] = Number(value);
+        break;
       case 'tp_src': case 'tp_dst': case 'icmp_type': case 'icmp_code':
         l4.push([name, value]);
         break;
@@ -132,6 +136,7 @@ function fromOvsFlow(text: string): Map<string, Value> {
         assert.fail(`unmapped OVS flow field ${name}=${value}`);
     }
   }
+  if (inner.vid !== undefined) out.set('vlan_tci1', 0x1000 | inner.vid | ((inner.pcp ?? 0) << 13));
   // tp_src/icmp_type name the L4 field generically; ours are per protocol.
   const v6 = out.get('eth_type') === 0x86dd;
   const prefix = ({ 6: 'tcp', 17: 'udp', 132: 'sctp' } as Record<number, string>)[Number(out.get('nw_proto'))];
@@ -148,13 +153,14 @@ function fromOvsFlow(text: string): Map<string, Value> {
 /** Our fields that OVS's flow text does not print (derived views). */
 const notPrintedByOvs: ReadonlySet<string> = new Set(['vlan_vid', 'ip_dscp', 'tcp_flags_when_absent']);
 
-function compare(name: string, ours: FlowKey, ovs: Map<string, Value>): string[] {
+function compare(name: string, ours: FlowKey, ovs: Map<string, Value>, vlanLimit: 1 | 2 = 1): string[] {
   const diffs: string[] = [];
   const mine = new Map<string, Value>(Object.entries(ours).filter(([, v]) => v !== undefined) as Array<[string, Value]>);
   // OVS prints vlan_tci only when untagged, dl_vlan/dl_vlan_pcp when tagged; ARP's nw_proto not at all.
   if (mine.get('vlan_tci') !== 0) mine.delete('vlan_tci');
   if (mine.get('eth_type') === 0x0806 || mine.get('eth_type') === 0x8035) mine.delete('nw_proto');
-  ovs.delete('vlan_tci1'); // the second tag slot (vlan-limit 1: always 0)
+  if (vlanLimit === 1) ovs.delete('vlan_tci1'); // the unused second tag slot
+  else if (!ovs.has('vlan_tci1') && mine.get('vlan_tci1') === 0) mine.delete('vlan_tci1'); // untagged: not printed
   for (const [field, value] of ovs) {
     if (mine.get(field) !== value) diffs.push(`${name}: ${field} ovs=${value} ours=${mine.get(field)}`);
   }
@@ -218,6 +224,27 @@ describe('flow-key extraction vs ovs-vswitchd ofproto/trace', function () {
       diffs.push(...compare(name, ours, ovsFlow(frame)));
     }
     assert.deepEqual(diffs, []);
+  });
+
+  it('agrees with other_config:vlan-limit=2 on tagged and double-tagged frames', () => {
+    run('ovs-vsctl', [`--db=unix:${dir}/db.sock`, 'set', 'Open_vSwitch', '.', 'other_config:vlan-limit=2']);
+    try {
+      const diffs: string[] = [];
+      const frames: Array<[string, Uint8Array]> = [
+        ...namedFrames(),
+        ['double tagged, inner pcp', buildFrame([{ ...e, vlans: [{ vid: 100, pcp: 7, tpid: 0x88a8 }, { vid: 200, pcp: 2 }] }, { kind: 'ipv4', src: ab.srcIp, dst: ab.dstIp }, { kind: 'udp', srcPort: 1, dstPort: 2 }])],
+        // A third tag stays unparsed: its TPID is the eth_type.
+        ['triple tagged', buildFrame([{ ...e, ethType: 0x8100, vlans: [{ vid: 1 }, { vid: 2 }] }, { kind: 'raw', bytes: new Uint8Array([0x00, 0x03, 0x08, 0x00, ...new Uint8Array(30)]) }])],
+      ];
+      for (const [name, frame] of frames) {
+        const ours = extractFlowKey(frame, { in_port: 1 }, { vlanLimit: 2 });
+        assert.ok(ours, name);
+        diffs.push(...compare(name, ours, ovsFlow(frame), 2));
+      }
+      assert.deepEqual(diffs, []);
+    } finally {
+      run('ovs-vsctl', [`--db=unix:${dir}/db.sock`, 'remove', 'Open_vSwitch', '.', 'other_config', 'vlan-limit']);
+    }
   });
 
   it(`agrees on ${mutatedFramesCount} seeded mutations (seed ${seed})`, () => {
