@@ -11,7 +11,8 @@
 //                             and pseudo-header checksums filled in.
 //   recipes                   one-call frames for hosts and tests (ARP, ICMP echo, ND, DHCP, DNS, Geneve);
 //                             responder-recipes: the answers (DHCPv4/v6 replies, RA, DNS, ICMP errors).
-//   extractFlowKey            the OVS flow key (ovs-fields names) straight from bytes, as ovs-vswitchd does.
+//   extractFlowKey            the OVS flow key (ovs-fields names) straight from bytes, as ovs-vswitchd does;
+//                             formatFlowKey prints it as ofproto/trace's "Flow:" line.
 //   encodePcap / decodePcap   pcap files (bytes only) for recording and replaying frames.
 // Addresses in parsed headers: MAC and IPv6 as Uint8Array, IPv4 as an unsigned 32-bit number; builders also
 // take text. Flow keys: numbers for ≤ 32-bit fields, bigint for MACs, IPv6 addresses and tun_id.
@@ -38,5 +39,6 @@ export * from './build';
 export * from './recipes';
 export * from './responder-recipes';
 export * from './flow-key';
+export * from './flow-format';
 export * from './parse';
 export * from './pcap';

@@ -12,6 +12,7 @@ import { buildFrame } from './build';
 import { toHex } from './bytes';
 import { bytesToBigint, parseIpv4Text, parseIpv6Text, parseMacText } from './address';
 import { extractFlowKey, type FlowKey } from './flow-key';
+import { formatFlowKey } from './flow-format';
 import {
   arpRequest, dhcp4Discover, dnsQuery, geneveEncapsulate, icmp4Echo, icmp6Echo, neighborAdvertisement,
   neighborSolicitation, routerSolicitation, tcp4,
@@ -209,12 +210,35 @@ describe('flow-key extraction vs ovs-vswitchd ofproto/trace', function () {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function ovsFlow(frame: Uint8Array): Map<string, Value> {
+  function ovsFlowText(frame: Uint8Array): string {
     const out = run('ovs-appctl', ['-t', `${dir}/vswitchd.ctl`, 'ofproto/trace', 'br0', 'in_port=1', toHex(frame)]);
     const line = out.split('\n').find((l) => l.startsWith('Flow: '));
     assert.ok(line, `no Flow: line in trace output:\n${out}`);
-    return fromOvsFlow(line.slice('Flow: '.length));
+    return line.slice('Flow: '.length);
   }
+
+  function ovsFlow(frame: Uint8Array): Map<string, Value> {
+    return fromOvsFlow(ovsFlowText(frame));
+  }
+
+  it('formats flow keys exactly as OVS prints them', () => {
+    const r = new SeededRandom(`${seed}/format`);
+    const frames = namedFrames();
+    for (let i = 0; i < 100; i++) frames.push([`mutation ${i}`, mutate(r, r.pick(frames)[1])]);
+    const diffs: string[] = [];
+    let compared = 0;
+    for (const [name, frame] of frames) {
+      const ours = extractFlowKey(frame, { in_port: 1 });
+      assert.ok(ours, name);
+      const theirs = ovsFlowText(frame);
+      // OVS adds generic tp_src/tp_dst for IP protocols without named fields; we do not carry those.
+      if (/^(ip|ipv6),/.test(theirs) && theirs.includes(',tp_src=')) continue;
+      compared++;
+      if (formatFlowKey(ours) !== theirs) diffs.push(`${name} ${toHex(frame)}\n  ovs:  ${theirs}\n  ours: ${formatFlowKey(ours)}`);
+    }
+    assert.ok(compared > frames.length / 2, `only ${compared} of ${frames.length} frames compared`);
+    assert.deepEqual(diffs, []);
+  });
 
   it('agrees on well-formed and edge-case frames', () => {
     const diffs: string[] = [];
