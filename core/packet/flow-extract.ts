@@ -20,7 +20,8 @@ const ipv4MfFlag = 0x2000;
 const ipv4OffsetMask = 0x1fff;
 
 function extractArp(b: Uint8Array, k: MutableFlowKey): void {
-  Object.assign(k, { arp_op: 0, nw_proto: 0, arp_spa: 0, arp_tpa: 0, arp_sha: 0n, arp_tha: 0n });
+  k.arp_op = k.nw_proto = k.arp_spa = k.arp_tpa = 0;
+  k.arp_sha = k.arp_tha = 0n;
   if (b.length < arpEthernetIpv4Bytes) return;
   if (readU16(b, 0) !== 1 || readU16(b, 2) !== 0x0800 || b[4] !== 6 || b[5] !== 4) return;
   const op = readU16(b, 6);
@@ -44,7 +45,7 @@ function setIpCommon(k: MutableFlowKey, tos: number, ttl: number, proto: number,
 }
 
 function extractIpv4(b: Uint8Array, k: MutableFlowKey): void {
-  Object.assign(k, { ip_src: 0, ip_dst: 0 });
+  k.ip_src = k.ip_dst = 0;
   setIpCommon(k, 0, 0, 0, 0);
   // OVS checks lengths only: not the version, options or reserved flag.
   if (b.length < ipv4HeaderBytes) return;
@@ -62,7 +63,8 @@ function extractIpv4(b: Uint8Array, k: MutableFlowKey): void {
 }
 
 function extractIpv6(b: Uint8Array, k: MutableFlowKey): void {
-  Object.assign(k, { ipv6_src: 0n, ipv6_dst: 0n, ipv6_label: 0 });
+  k.ipv6_src = k.ipv6_dst = 0n;
+  k.ipv6_label = 0;
   setIpCommon(k, 0, 0, 0, 0);
   if (b.length < ipv6HeaderBytes) return;
   const payloadLength = readU16(b, 4);

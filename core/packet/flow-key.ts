@@ -5,7 +5,7 @@
 //   - 48-bit MACs (eth_src, eth_dst, arp_sha, arp_tha, nd_sll, nd_tll), 128-bit IPv6 addresses
 //     (ipv6_src, ipv6_dst, nd_target) and the 64-bit tun_id are unsigned bigints, so a masked match is
 //     `(value & mask) === want` for every field with no special cases.
-// A field is present exactly when its OVS prerequisites hold (ip_src only when eth_type is IPv4, tcp_src only
+// A field is set (not undefined) exactly when its OVS prerequisites hold (ip_src only when eth_type is IPv4, tcp_src only
 // when nw_proto is also 6, nd_target only for NS/NA with code 0...). A present field whose header was cut
 // short or malformed is 0, as in OVS, where every field of a flow has a value.
 //
@@ -99,6 +99,23 @@ const vlanTpids: ReadonlySet<number> = new Set([0x8100, 0x88a8]);
 const llcSnapPrefix = [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00] as const;
 const llcSnapBytes = 8;
 
+/** Every field in one fixed order, absent ones undefined: one hidden class for all keys keeps field stores
+ * fast (adding properties one by one made extraction ~50x slower in V8). */
+function emptyKey(meta: FlowMetadata): MutableFlowKey {
+  return {
+    in_port: meta.in_port, tun_id: meta.tun_id, tun_src: meta.tun_src, tun_dst: meta.tun_dst,
+    tun_ipv6_src: meta.tun_ipv6_src, tun_ipv6_dst: meta.tun_ipv6_dst, tun_metadata0: meta.tun_metadata0,
+    eth_src: 0n, eth_dst: 0n, eth_type: 0, vlan_tci: 0, vlan_vid: 0,
+    dl_vlan: undefined, dl_vlan_pcp: undefined, vlan_tci1: undefined,
+    arp_op: undefined, arp_spa: undefined, arp_tpa: undefined, arp_sha: undefined, arp_tha: undefined,
+    ip_src: undefined, ip_dst: undefined, ipv6_src: undefined, ipv6_dst: undefined, ipv6_label: undefined,
+    nw_proto: undefined, nw_tos: undefined, ip_dscp: undefined, ip_ecn: undefined, nw_ttl: undefined, ip_frag: undefined,
+    tcp_src: undefined, tcp_dst: undefined, tcp_flags: undefined, udp_src: undefined, udp_dst: undefined,
+    sctp_src: undefined, sctp_dst: undefined, icmp_type: undefined, icmp_code: undefined,
+    icmpv6_type: undefined, icmpv6_code: undefined, nd_target: undefined, nd_sll: undefined, nd_tll: undefined,
+  };
+}
+
 /** The flow key of a frame, or null when it is shorter than an Ethernet header (OVS extracts nothing). */
 export function extractFlowKey(frame: Uint8Array, meta: FlowMetadata, options: FlowKeyOptions = {}): FlowKey | null {
   if (frame.length < ethHeaderBytes) return null;
@@ -119,14 +136,12 @@ export function extractFlowKey(frame: Uint8Array, meta: FlowMetadata, options: F
     if (snap) at += llcSnapBytes;
   }
   const outer = tcis[0];
-  const k: MutableFlowKey = {
-    ...meta,
-    eth_dst: bytesToBigint(frame.subarray(0, 6)),
-    eth_src: bytesToBigint(frame.subarray(6, 12)),
-    eth_type: ethType,
-    vlan_tci: outer ?? 0,
-    vlan_vid: outer === undefined ? 0 : outer & 0x1fff,
-  };
+  const k = emptyKey(meta);
+  k.eth_dst = bytesToBigint(frame.subarray(0, 6));
+  k.eth_src = bytesToBigint(frame.subarray(6, 12));
+  k.eth_type = ethType;
+  k.vlan_tci = outer ?? 0;
+  k.vlan_vid = outer === undefined ? 0 : outer & 0x1fff;
   if (outer !== undefined) {
     k.dl_vlan = outer & 0xfff;
     k.dl_vlan_pcp = outer >>> 13;
