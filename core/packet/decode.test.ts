@@ -1,13 +1,14 @@
 // Frames captured from the Linux kernel on the loopback interface (tshark -i lo while running ping, ping -6,
 // a TCP connect and a UDP DNS query), and malformed inputs that must give a clear error with its offset.
 import { strict as assert } from 'node:assert';
-import { fromHex } from './bytes';
+import { fromHex, toHex } from './bytes';
+import { readOvnTunnelPorts } from './geneve';
 import { decodeFrame, parseFrame } from './decode';
 import { formatIpv4, formatIpv6 } from './address';
 import { readDns } from './dns';
 import { parseDhcp6, parseDns, parseIpv4, parseIpv6 } from './parse';
 import { buildFrame } from './build';
-import { icmp4Echo, neighborSolicitation } from './recipes';
+import { geneveEncapsulate, icmp4Echo, neighborSolicitation } from './recipes';
 
 const captured = {
   icmpEchoRequest: '00000000000000000000000008004500002c815a40004001bb747f0000017f00000108006e57313b0001ea10076b0000000066f0000000000000',
@@ -16,6 +17,10 @@ const captured = {
   // Kernel TCP on lo leaves a partial checksum (offload): tshark also reports it bad.
   tcpSyn: '00000000000000000000000008004500003c27224000400615987f0000017f000001bc02232771513edd00000000a002ffd7fe3000000204ffd70402080a8032f04f000000000103030a',
   dnsQuery: '000000000000000000000000080045000039bdc3400040117eee7f0000017f000001c55300350025fe38abcd01000001000000000000076578616d706c6503636f6d0000010001',
+  // ovs-vswitchd 3.1 (dummy datapath, userspace tunnel push) encapsulating an ICMP echo on a Geneve port after
+  // set_field:5->tun_id, set_field:0x00038001->tun_metadata0 (TLV map class 0x0102 type 0x80 len 4).
+  ovsGeneve:
+    'f8bc124434b6aa55aa55000008004500008e00004000401133aa010102580101025ce59817c1007a00000240655800000500010280010003800100000000000200000000000108004500005400004000400126a70a0000010a0000020800f7fd000100010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
   icmpPortUnreachable:
     '000000000000000000000000080045c00055816800004001fa7d7f0000017f0000010303bdda0000000045000039bdc3400040117eee7f0000017f000001c55300350025fe38abcd01000001000000000000076578616d706c6503636f6d0000010001',
 };
@@ -66,6 +71,23 @@ describe('packet decode of real captures', () => {
     assert.equal(d.value.app.id, 0xabcd);
     assert.deepEqual(d.value.app.questions, [{ name: 'example.com', type: 1, class: 1 }]);
     assert.equal(d.value.offsets.app, 42);
+  });
+
+  it('Geneve frame encapsulated by ovs-vswitchd: VNI, OVN port keys, and our encoder gives the same bytes', () => {
+    const frame = fromHex(captured.ovsGeneve);
+    const r = parseFrame(frame);
+    assert.ok(r.ok, !r.ok ? r.error.message : '');
+    const { l4, app, inner } = r.value;
+    assert.ok(l4?.kind === 'udp' && l4.dstPort === 6081 && l4.checksum === 0);
+    assert.ok(app?.kind === 'geneve' && app.vni === 5 && app.critical);
+    assert.deepEqual(readOvnTunnelPorts(app), { ingressPort: 3, egressPort: 0x8001 });
+    assert.ok(inner?.l4?.kind === 'icmp4' && inner.l4.echo?.identifier === 1);
+    const ours = geneveEncapsulate({
+      srcMac: 'aa:55:aa:55:00:00', dstMac: 'f8:bc:12:44:34:b6', srcIp: '1.1.2.88', dstIp: '1.1.2.92', srcPort: 58776,
+      vni: 5, ports: { ingressPort: 3, egressPort: 0x8001 },
+      inner: icmp4Echo({ srcMac: '00:00:00:00:00:01', dstMac: '00:00:00:00:00:02', srcIp: '10.0.0.1', dstIp: '10.0.0.2', identifier: 1, sequence: 1 }),
+    });
+    assert.equal(toHex(ours), captured.ovsGeneve);
   });
 
   it('ICMP port unreachable quoting the original datagram', () => {

@@ -154,14 +154,19 @@ export function dnsQuery(o: Ipv4Endpoints & { id: number; name: string; type?: n
   ]);
 }
 
-/** An inner Ethernet frame wrapped in Ethernet/IPv4/UDP(6081)/Geneve with the VNI and OVN's port option. */
+/** An inner Ethernet frame wrapped in Ethernet/IPv4/UDP(6081)/Geneve with the VNI and OVN's port option,
+ * laid out as ovs-vswitchd encapsulates by default (DF set, TTL 64, IP id 0, UDP checksum 0 unless
+ * `udpChecksum`, as with the tunnel option csum=true). */
 export function geneveEncapsulate(
-  o: L2Endpoints & { srcIp: Ipv4Like; dstIp: Ipv4Like; srcPort?: number; vni: number; ports: OvnTunnelPorts; inner: Uint8Array },
+  o: L2Endpoints & {
+    srcIp: Ipv4Like; dstIp: Ipv4Like; srcPort?: number; vni: number; ports: OvnTunnelPorts; inner: Uint8Array;
+    udpChecksum?: boolean;
+  },
 ): Uint8Array {
   return buildFrame([
     eth(o),
     { kind: 'ipv4', src: o.srcIp, dst: o.dstIp, ttl: 64, dontFragment: true },
-    { kind: 'udp', ...(o.srcPort !== undefined ? { srcPort: o.srcPort } : {}), dstPort: 6081 },
+    { kind: 'udp', ...(o.srcPort !== undefined ? { srcPort: o.srcPort } : {}), dstPort: 6081, noChecksum: !o.udpChecksum },
     { kind: 'geneve', vni: o.vni, options: [ovnGeneveOption(o.ports)] },
     { kind: 'raw', bytes: o.inner },
   ]);
