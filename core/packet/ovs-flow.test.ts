@@ -2,11 +2,8 @@
 // started in a temp dir and `ovs-appctl ofproto/trace br0 in_port=1 HEX` prints the flow OVS extracted from
 // each frame; ours must agree field by field. Frames: the usual kinds, edge cases, and seeded mutations.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { upstreamOrSkip } from '../../test-support/upstream';
+import { ovsSandboxBinaries, startOvsSandbox, type OvsSandbox } from './ovs-sandbox.test';
 import { SeededRandom } from '../runtime/seeded-random';
 import { buildFrame } from './build';
 import { toHex } from './bytes';
@@ -173,45 +170,19 @@ function compare(name: string, ours: FlowKey, ovs: Map<string, Value>, vlanLimit
 
 describe('flow-key extraction vs ovs-vswitchd ofproto/trace', function () {
   this.timeout(120000);
-  let dir = '';
-  const pidFiles: string[] = [];
-
-  function run(cmd: string, args: string[]): string {
-    return execFileSync(cmd, args, {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, OVS_RUNDIR: dir, OVS_DBDIR: dir, OVS_LOGDIR: dir, OVS_SYSCONFDIR: dir },
-    });
-  }
+  let ovs: OvsSandbox | undefined;
 
   before(function () {
-    upstreamOrSkip(this, 'ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl', 'ovs-appctl');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packet-ovs-'));
-    const db = `unix:${dir}/db.sock`;
-    run('ovsdb-tool', ['create', `${dir}/conf.db`, '/usr/share/openvswitch/vswitch.ovsschema']);
-    pidFiles.push(`${dir}/ovsdb-server.pid`);
-    run('ovsdb-server', ['--detach', '--no-chdir', `--pidfile=${dir}/ovsdb-server.pid`, `--remote=punix:${dir}/db.sock`,
-      `--unixctl=${dir}/ovsdb-server.ctl`, `--log-file=${dir}/ovsdb-server.log`, `${dir}/conf.db`]);
-    run('ovs-vsctl', [`--db=${db}`, '--no-wait', 'init']);
-    pidFiles.push(`${dir}/ovs-vswitchd.pid`);
-    run('ovs-vswitchd', ['--enable-dummy', '--disable-system', '--disable-system-route', '--detach', '--no-chdir',
-      `--pidfile=${dir}/ovs-vswitchd.pid`, `--unixctl=${dir}/vswitchd.ctl`, `--log-file=${dir}/vswitchd.log`, db]);
-    run('ovs-vsctl', [`--db=${db}`, 'add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath-type=dummy',
-      '--', 'add-port', 'br0', 'p1', '--', 'set', 'interface', 'p1', 'type=dummy', 'ofport_request=1']);
+    upstreamOrSkip(this, ...ovsSandboxBinaries);
+    ovs = startOvsSandbox();
+    ovs.vsctl('add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath-type=dummy',
+      '--', 'add-port', 'br0', 'p1', '--', 'set', 'interface', 'p1', 'type=dummy', 'ofport_request=1');
   });
 
-  after(() => {
-    for (const f of pidFiles) {
-      try {
-        process.kill(Number(fs.readFileSync(f, 'utf8').trim()), 'SIGTERM');
-      } catch {
-        // not started or already gone
-      }
-    }
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => ovs?.stop());
 
   function ovsFlowText(frame: Uint8Array): string {
-    const out = run('ovs-appctl', ['-t', `${dir}/vswitchd.ctl`, 'ofproto/trace', 'br0', 'in_port=1', toHex(frame)]);
+    const out = ovs!.appctl('ofproto/trace', 'br0', 'in_port=1', toHex(frame));
     const line = out.split('\n').find((l) => l.startsWith('Flow: '));
     assert.ok(line, `no Flow: line in trace output:\n${out}`);
     return line.slice('Flow: '.length);
@@ -251,7 +222,7 @@ describe('flow-key extraction vs ovs-vswitchd ofproto/trace', function () {
   });
 
   it('agrees with other_config:vlan-limit=2 on tagged and double-tagged frames', () => {
-    run('ovs-vsctl', [`--db=unix:${dir}/db.sock`, 'set', 'Open_vSwitch', '.', 'other_config:vlan-limit=2']);
+    ovs!.vsctl('set', 'Open_vSwitch', '.', 'other_config:vlan-limit=2');
     try {
       const diffs: string[] = [];
       const frames: Array<[string, Uint8Array]> = [
@@ -267,7 +238,7 @@ describe('flow-key extraction vs ovs-vswitchd ofproto/trace', function () {
       }
       assert.deepEqual(diffs, []);
     } finally {
-      run('ovs-vsctl', [`--db=unix:${dir}/db.sock`, 'remove', 'Open_vSwitch', '.', 'other_config', 'vlan-limit']);
+      ovs!.vsctl('remove', 'Open_vSwitch', '.', 'other_config', 'vlan-limit');
     }
   });
 
