@@ -7,6 +7,7 @@ import { decodeLayout, encodeLayout, layoutRowForAction, layoutRowForWire } from
 import { decodeCopyField, decodeSetField, encodeCopyField, encodeSetField, ofpatCopyField, ofpatSetField } from './field-actions';
 import { decodeLearn, encodeLearn } from './learn';
 import {
+  decodeMultipath, decodeStack, encodeMultipath, encodeStack,
   decodeCheckPktLarger, decodeClone, decodeController2, decodeCt, decodeDecTtlCntIds, decodeNat, decodeNote,
   decodeOutputReg, encodeCheckPktLarger, encodeClone, encodeController2, encodeCt, encodeDecTtlCntIds, encodeNat,
   encodeNote, encodeOutputReg, nxSubtype,
@@ -58,6 +59,9 @@ function readAction(r: Reader, depth: number): Action {
     case nxSubtype.controller2: return decodeController2(nx);
     case nxSubtype.clone: return decodeClone(nx, nested);
     case nxSubtype.checkPktLarger: return decodeCheckPktLarger(nx);
+    case nxSubtype.stackPush: return decodeStack(nx, 'stack_push');
+    case nxSubtype.stackPop: return decodeStack(nx, 'stack_pop');
+    case nxSubtype.multipath: return decodeMultipath(nx);
     default: {
       const row = layoutRowForWire('nx', subtype);
       if (!row) nx.fail(`unknown Nicira action subtype ${subtype}`, start);
@@ -81,6 +85,9 @@ function nxSubtypeFor(a: Action): number | undefined {
     case 'controller2': return nxSubtype.controller2;
     case 'clone': return nxSubtype.clone;
     case 'check_pkt_larger': return nxSubtype.checkPktLarger;
+    case 'stack_push': return nxSubtype.stackPush;
+    case 'stack_pop': return nxSubtype.stackPop;
+    case 'multipath': return nxSubtype.multipath;
     default: return undefined;
   }
 }
@@ -104,6 +111,8 @@ function writeAction(w: Writer, a: Action): void {
       case 'controller2': encodeController2(a, w); break;
       case 'clone': encodeClone(a, w, writeActions); break;
       case 'check_pkt_larger': encodeCheckPktLarger(a, w); break;
+      case 'stack_push': case 'stack_pop': encodeStack(a, w); break;
+      case 'multipath': encodeMultipath(a, w); break;
       default: throw new RangeError(`no custom encoder for ${a.type}`);
     }
   } else {

@@ -7,7 +7,7 @@ import { fieldBytes } from '../oxm-fields';
 import { decodeOfsNbits, encodeOfsNbits, headerBytes, readSubfieldHeader, Subfield, writeSubfieldHeader } from '../oxm';
 import type {
   Action, CheckPktLargerAction, CloneAction, Controller2Action, Controller2Prop, CtAction, DecTtlCntIdsAction,
-  NatAction, NoteAction, OutputRegAction,
+  MultipathAction, NatAction, NoteAction, OutputRegAction, StackAction,
 } from './types';
 import { nxNatRange } from './types';
 
@@ -16,7 +16,7 @@ export type NestedWriter = (w: Writer, actions: readonly Action[]) => void;
 
 export const nxSubtype = {
   note: 8, outputReg: 15, learn: 16, decTtlCntIds: 21, outputReg2: 32, ct: 35, nat: 36, controller2: 37,
-  clone: 42, checkPktLarger: 49, learn2: 45,
+  clone: 42, checkPktLarger: 49, learn2: 45, multipath: 10, stackPush: 27, stackPop: 28,
 } as const;
 
 export function subfieldInRange(r: Reader, sf: Subfield, what: string): void {
@@ -218,4 +218,43 @@ export function encodeCheckPktLarger(a: CheckPktLargerAction, w: Writer): void {
   w.u16(a.pktLen).u16(a.dst.ofs);
   writeSubfieldHeader(w, a.dst);
   w.zeros(Math.max(0, 14 - (w.length - start)));
+}
+
+export function decodeStack(r: Reader, type: StackAction['type']): StackAction {
+  const ofs = r.u16('offset');
+  const hdr = readSubfieldHeader(r);
+  const nBits = r.u16('n_bits');
+  r.zeros(r.remaining, 'stack padding');
+  const field = { ...hdr, ofs, nBits };
+  subfieldInRange(r, field, type);
+  return { type, field };
+}
+export function encodeStack(a: StackAction, w: Writer): void {
+  const start = w.length;
+  w.u16(a.field.ofs);
+  writeSubfieldHeader(w, a.field);
+  w.u16(a.field.nBits);
+  w.zeros(Math.max(0, 14 - (w.length - start)));
+}
+
+export function decodeMultipath(r: Reader): MultipathAction {
+  const fields = r.u16('fields');
+  const basis = r.u16('basis');
+  r.zeros(2);
+  const algorithm = r.u16('algorithm');
+  const maxLink = r.u16('max_link');
+  const arg = r.u32('arg');
+  r.zeros(2);
+  const { ofs, nBits } = decodeOfsNbits(r.u16('ofs_nbits'));
+  const hdr = readSubfieldHeader(r);
+  const dst = { ...hdr, ofs, nBits };
+  subfieldInRange(r, dst, 'multipath');
+  if (!r.atEnd()) r.fail(`${r.remaining} trailing bytes in multipath`);
+  return { type: 'multipath', fields, basis, algorithm, maxLink, arg, dst };
+}
+export function encodeMultipath(a: MultipathAction, w: Writer): void {
+  if (headerBytes(a.dst.code) !== 4) throw new RangeError('multipath destination must have a 4-byte NXM header');
+  w.u16(a.fields).u16(a.basis).zeros(2).u16(a.algorithm).u16(a.maxLink).u32(a.arg).zeros(2)
+    .u16(encodeOfsNbits(a.dst.ofs, a.dst.nBits));
+  writeSubfieldHeader(w, a.dst);
 }

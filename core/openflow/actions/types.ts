@@ -125,13 +125,26 @@ export interface LearnAction {
   readonly specs: readonly LearnSpec[];
 }
 
+/** NXAST_STACK_PUSH / NXAST_STACK_POP ("push:"/"pop:" in ovs-ofctl). */
+export interface StackAction { readonly type: 'stack_push' | 'stack_pop'; readonly field: Subfield }
+export interface MultipathAction {
+  readonly type: 'multipath';
+  readonly fields: number;
+  readonly basis: number;
+  readonly algorithm: number;
+  /** Number of output links minus 1, as on the wire. */
+  readonly maxLink: number;
+  readonly arg: number;
+  readonly dst: Subfield;
+}
+
 export type Action =
   | OutputAction | GroupAction | SetQueueAction | PushVlanAction | PopVlanAction | DecTtlAction | SetNwTtlAction
   | PushMplsAction | PopMplsAction | DecMplsTtlAction | MeterAction | SetFieldAction | CopyFieldAction
   | ResubmitAction | SetTunnelAction | SetTunnel64Action | PopQueueAction | NoteAction | OutputRegAction
   | ExitAction | CtClearAction | FinTimeoutAction | ControllerAction | Controller2Action | WriteMetadataAction
   | SampleAction | ConjunctionAction | CtAction | NatAction | CloneAction | DecTtlCntIdsAction
-  | CheckPktLargerAction | LearnAction;
+  | CheckPktLargerAction | LearnAction | StackAction | MultipathAction;
 
 export type ActionType = Action['type'];
 

@@ -15,6 +15,8 @@ export function formatSubfield(sf: Subfield): string {
   return `${name}[${sf.ofs}..${sf.ofs + sf.nBits - 1}]`;
 }
 
+export const multipathFields = ['eth_src', 'symmetric_l4', 'symmetric_l3l4', 'symmetric_l3l4+udp', 'nw_src', 'nw_dst', 'symmetric_l3'];
+export const multipathAlgorithms = ['modulo_n', 'hash_threshold', 'hrw', 'iter_hash'];
 const packetInReasons = ['no_match', 'action', 'invalid_ttl', 'action_set', 'group', 'packet_out'];
 const ofprAction = 1;
 const noMeter = 0xffffffff; // NX_CTLR_NO_METER
@@ -185,6 +187,10 @@ export function formatAction(a: Action): string {
     case 'dec_ttl_cnt_ids': return `dec_ttl(${a.ids.join(',')})`;
     case 'check_pkt_larger': return `check_pkt_larger(${a.pktLen})->${formatSubfield(a.dst)}`;
     case 'learn': return formatLearn(a);
+    case 'stack_push': return `push:${formatSubfield(a.field)}`;
+    case 'stack_pop': return `pop:${formatSubfield(a.field)}`;
+    case 'multipath':
+      return `multipath(${multipathFields[a.fields] ?? `<unknown ${a.fields}>`},${a.basis},${multipathAlgorithms[a.algorithm] ?? `<unknown ${a.algorithm}>`},${a.maxLink + 1},${a.arg},${formatSubfield(a.dst)})`;
   }
 }
 

@@ -113,6 +113,12 @@ export function formatMatch(match: Match, priority?: number): string {
     decMasked('ct_tp_dst', get('ct_tp_dst'));
   }
 
+  // packet_type (absent = Ethernet, OVS's default) is printed when not Ethernet, or always in a megaflow
+  // (recirc_id matched).
+  const pt = get('packet_type');
+  if ((pt && pt.v !== 0n) || get('recirc_id')) {
+    parts.push(!pt || pt.v === 0n ? 'eth' : `packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
+  }
   const dlTypeSlot = get('eth_type');
   const dlType = dlTypeSlot?.v;
   const protoSlot = get('nw_proto');
