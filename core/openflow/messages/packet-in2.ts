@@ -32,10 +32,12 @@ export function readPacketIn2Fields(props: readonly Property[]): PacketIn2Fields
       case nxpint.fullLen: exact(4); out.fullLen = r.u32(); break;
       case nxpint.bufferId: exact(4); out.bufferId = r.u32(); break;
       case nxpint.tableId: exact(1); out.tableId = r.u8(); break;
-      case nxpint.cookie: exact(8); out.cookie = r.u64(); break;
+      // 64-bit property values are preceded by 4 zero bytes to align them (OVS ofpprop_put_be64).
+      case nxpint.cookie: exact(12); r.zeros(4); out.cookie = r.u64(); break;
       case nxpint.reason: exact(1); out.reason = r.u8(); break;
       case nxpint.metadata: out.metadata = readOxmList(r); break;
       case nxpint.userdata: out.userdata = p.value; break;
+      // Raw value: OVS's nested property list, preceded by 4 zero bytes that align it to 8 bytes.
       case nxpint.continuation: out.continuation = p.value; break;
       default: break; // unknown properties stay in the raw list
     }
@@ -50,7 +52,7 @@ export function packetIn2Properties(f: PacketIn2Fields): Property[] {
   if (f.fullLen !== undefined) num(nxpint.fullLen, (w) => w.u32(f.fullLen!));
   if (f.bufferId !== undefined) num(nxpint.bufferId, (w) => w.u32(f.bufferId!));
   if (f.tableId !== undefined) num(nxpint.tableId, (w) => w.u8(f.tableId!));
-  if (f.cookie !== undefined) num(nxpint.cookie, (w) => w.u64(f.cookie!));
+  if (f.cookie !== undefined) num(nxpint.cookie, (w) => w.zeros(4).u64(f.cookie!));
   if (f.reason !== undefined) num(nxpint.reason, (w) => w.u8(f.reason!));
   if (f.metadata !== undefined) num(nxpint.metadata, (w) => writeOxmList(w, f.metadata!));
   if (f.userdata !== undefined) props.push({ type: nxpint.userdata, value: f.userdata });
