@@ -84,12 +84,12 @@ export class Reader {
   }
 
   peekU16(at = this.pos): number {
-    if (at + 2 > this.end) this.fail('truncated u16 (peek)', at);
+    if (at + 2 > this.end) this.fail('truncated u16 (peek)', Math.min(at, this.end));
     return (this.bytes[at]! << 8) | this.bytes[at + 1]!;
   }
 
   peekU32(at = this.pos): number {
-    if (at + 4 > this.end) this.fail('truncated u32 (peek)', at);
+    if (at + 4 > this.end) this.fail('truncated u32 (peek)', Math.min(at, this.end));
     const b = this.bytes;
     return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
   }

@@ -89,6 +89,7 @@ function decodeBody(r: Reader, type: number, xid: number): OfpMessage {
       const bundleId = r.u32('bundle_id');
       r.zeros(2);
       const flags = r.u16('flags');
+      r.need(8, 'inner message header');
       const innerLen = r.peekU16(r.offset + 2);
       if (innerLen < 8) r.fail(`inner message length ${innerLen} < 8`);
       const message = r.take(innerLen, 'inner message');
