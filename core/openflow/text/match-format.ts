@@ -8,14 +8,16 @@ import {
   ctStateMasked, ipv4Masked, ipv6Masked, macMasked, ofp11PortTo16, portName, putHex,
 } from './values';
 
-interface Slot { v: bigint; m: bigint; bytes: number }
-type FlowView = Map<string, Slot>;
+/** One logical flow field: value and mask (value already masked), width in bytes. */
+export interface Slot { v: bigint; m: bigint; bytes: number }
+/** The match folded to one slot per logical field, keyed by field name (xregs split into regs). */
+export type FlowView = Map<string, Slot>;
 
-function ones(bytes: number): bigint {
+export function ones(bytes: number): bigint {
   return (1n << BigInt(8 * bytes)) - 1n;
 }
 
-function put(view: FlowView, name: string, v: bigint, m: bigint, bytes: number): void {
+export function put(view: FlowView, name: string, v: bigint, m: bigint, bytes: number): void {
   if (m === 0n) return;
   const prev = view.get(name);
   if (prev) view.set(name, { v: (prev.v & ~m) | (v & m), m: prev.m | m, bytes });
