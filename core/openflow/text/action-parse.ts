@@ -86,7 +86,9 @@ function parseNat(paren: string | undefined): NatAction {
       let rest = item.slice(eq + 1);
       let ports: string | undefined;
       // "[v6]-[v6]:p-p" or "v4-v4:p-p"
-      const portAt = rest.startsWith('[') ? rest.lastIndexOf(']:') + 1 : rest.indexOf(':');
+      // Unbracketed IPv6 (more than one ':') cannot carry ports.
+      const bareV6 = !rest.startsWith('[') && rest.split(':').length > 2;
+      const portAt = bareV6 ? -1 : rest.startsWith('[') ? rest.lastIndexOf(']:') + 1 : rest.indexOf(':');
       if (portAt > 0) { ports = rest.slice(portAt + 1); rest = rest.slice(0, portAt); }
       const [lo, hi] = rest.startsWith('[') ? rest.split(/(?<=\])-/) : rest.split('-');
       if (lo!.includes(':') || lo!.startsWith('[')) {

@@ -35,6 +35,8 @@ function setSlot(view: FlowView, name: string, v: bigint, m: bigint | undefined,
 
 /** Applies one "key=value" (or shorthand) match token to the view. */
 export function applyMatchToken(view: FlowView, key: string, value: string | undefined): void {
+  // "eth" is packet_type=(0,0), OVS's default, which nx_put_raw never writes.
+  if (key === 'eth' && value === undefined) return;
   const shorthand = protoShorthands[key];
   if (shorthand && value === undefined) {
     setSlot(view, 'eth_type', BigInt(shorthand[0]), undefined, 2);
