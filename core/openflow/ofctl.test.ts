@@ -15,16 +15,33 @@ import { makeOxsStats } from './messages/multipart';
 import type { FlowDesc, FlowMod, OfpMessage } from './messages/types';
 import { formatDumpFlow, formatFlow } from './text/flow-format';
 import { parseFlow } from './text/flow-parse';
+import { formatActions } from './text/action-format';
+import { formatMatch } from './text/match-format';
+import { ethernetPortProperty } from './messages/port';
 
 const flowsFile = path.join(__dirname, '..', '..', '..', 'core', 'openflow', 'testdata', 'ovn-flows.txt');
 const runTimeoutMs = 15000;
 
-interface FakeSwitch { received: OfpMessage[]; rawFlowMods: Uint8Array[]; close(): void }
+interface FakeSwitch { received: OfpMessage[]; raw: Uint8Array[]; close(): void }
+type Responder = (m: OfpMessage) => OfpMessage[];
 
-/** A minimal switch: HELLO, FEATURES, BARRIER, ECHO, and a canned flow-desc reply for dump-flows. */
-function fakeSwitch(sock: string, flowReply: FlowDesc[] | undefined, ready: () => void): FakeSwitch {
+/** Replies a switch owes to any controller: FEATURES, BARRIER, ECHO, bundle control. */
+function basicReplies(m: OfpMessage): OfpMessage[] {
+  switch (m.type) {
+    case 'features_request':
+      return [{ type: 'features_reply', xid: m.xid, datapathId: 1n, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0 }];
+    case 'barrier_request': return [{ type: 'barrier_reply', xid: m.xid }];
+    case 'echo_request': return [{ type: 'echo_reply', xid: m.xid, data: m.data }];
+    case 'bundle_control': // OPEN/CLOSE/COMMIT/DISCARD_REQUEST (even) -> the matching REPLY (odd)
+      return [{ type: 'bundle_control', xid: m.xid, bundleId: m.bundleId, controlType: m.controlType + 1, flags: m.flags, properties: [] }];
+    default: return [];
+  }
+}
+
+/** A minimal switch on a unix socket: answers as ovs-vswitchd would so ovs-ofctl proceeds; records all it got. */
+function fakeSwitch(sock: string, respond: Responder, ready: () => void): FakeSwitch {
   const received: OfpMessage[] = [];
-  const rawFlowMods: Uint8Array[] = [];
+  const raw: Uint8Array[] = [];
   const server = net.createServer((c) => {
     let buf = new Uint8Array(0);
     const send = (m: OfpMessage) => c.write(encodeMessage(m));
@@ -39,22 +56,25 @@ function fakeSwitch(sock: string, flowReply: FlowDesc[] | undefined, ready: () =
       for (const f of frames) {
         const r = decodeMessage(f);
         if (!r.ok) throw new Error(`decode failed: ${r.error.message} (${toHex(f)})`);
-        const m = r.value;
-        received.push(m);
-        if (m.type === 'flow_mod') rawFlowMods.push(f.slice());
-        if (m.type === 'features_request') {
-          send({ type: 'features_reply', xid: m.xid, datapathId: 1n, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0 });
-        } else if (m.type === 'barrier_request') send({ type: 'barrier_reply', xid: m.xid });
-        else if (m.type === 'echo_request') send({ type: 'echo_reply', xid: m.xid, data: m.data });
-        else if (m.type === 'multipart_request' && m.body.kind === 'flow_desc_request') {
-          send({ type: 'multipart_reply', xid: m.xid, flags: 0, body: { kind: 'flow_desc_reply', flows: flowReply ?? [] } });
-        }
+        received.push(r.value);
+        raw.push(f.slice());
+        for (const reply of [...basicReplies(r.value), ...respond(r.value)]) send(reply);
       }
     });
     c.on('error', () => undefined);
   });
   server.listen(sock, ready);
-  return { received, rawFlowMods, close: () => server.close() };
+  return { received, raw, close: () => server.close() };
+}
+
+/** Runs one ovs-ofctl command against a fresh fake switch; returns its output and what the switch got. */
+async function withSwitch(dir: string, args: (sock: string) => string[], respond: Responder = () => []) {
+  const sock = path.join(dir, `s${Math.floor(Math.random() * 1e9)}.sock`);
+  return new Promise<{ code: number | null; stdout: string; stderr: string; received: OfpMessage[]; raw: Uint8Array[] }>((resolve, reject) => {
+    const sw = fakeSwitch(sock, respond, () => {
+      runOfctl(args(`unix:${sock}`)).then((res) => { sw.close(); resolve({ ...res, received: sw.received, raw: sw.raw }); }, reject);
+    });
+  });
 }
 
 function runOfctl(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -91,20 +111,10 @@ describe('openflow vs ovs-ofctl', function () {
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
   it('decodes every FLOW_MOD ovs-ofctl add-flows sends and re-encodes identical bytes', async () => {
-    const sock = path.join(dir, 'add.sock');
-    await new Promise<void>((resolve, reject) => {
-      const sw = fakeSwitch(sock, undefined, () => {
-        runOfctl(['add-flows', `unix:${sock}`, flowsFile]).then((res) => {
-          sw.close();
-          try {
-            assert.equal(res.code, 0, res.stderr);
-            flowMods = sw.received.filter((m): m is FlowMod => m.type === 'flow_mod');
-            raw = sw.rawFlowMods;
-            resolve();
-          } catch (e) { reject(e); }
-        }, reject);
-      });
-    });
+    const res = await withSwitch(dir, (sw) => ['add-flows', sw, flowsFile]);
+    assert.equal(res.code, 0, res.stderr);
+    flowMods = res.received.filter((m): m is FlowMod => m.type === 'flow_mod');
+    raw = res.raw.filter((_, i) => res.received[i]!.type === 'flow_mod');
     assert.equal(flowMods.length, lines.length);
     for (let i = 0; i < flowMods.length; i++) {
       assert.equal(toHex(encodeMessage(flowMods[i]!)), toHex(raw[i]!), `re-encode of flow ${i + 1}: ${lines[i]}`);
@@ -135,15 +145,120 @@ describe('openflow vs ovs-ofctl', function () {
   it('serves dump-flows with our encoder and ovs-ofctl prints what our printer prints', async function () {
     if (flowMods.length === 0) this.skip();
     const descs = flowMods.map(toFlowDesc);
-    const sock = path.join(dir, 'dump.sock');
-    const res = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const sw = fakeSwitch(sock, descs, () => {
-        runOfctl(['dump-flows', `unix:${sock}`]).then((r) => { sw.close(); resolve(r); }, reject);
-      });
-    });
+    const res = await withSwitch(dir, (sw) => ['dump-flows', sw], (m) =>
+      m.type === 'multipart_request' && m.body.kind === 'flow_desc_request'
+        ? [{ type: 'multipart_reply', xid: m.xid, flags: 0, body: { kind: 'flow_desc_reply', flows: descs } }] : []);
     assert.equal(res.code, 0, res.stderr);
     const got = res.stdout.split('\n').filter((l) => l.startsWith(' cookie=')).map((l) => l.slice(1));
     assert.equal(got.length, descs.length, res.stdout);
     assert.deepEqual(descs.map(formatDumpFlow), got);
+  });
+});
+
+describe('openflow vs ovs-ofctl: groups, meters, bundles, TLV maps, packet-out, ports', function () {
+  let dir = '';
+  before(function () {
+    upstreamOrSkip(this, 'ovs-ofctl');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ofctl2-'));
+  });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  /** Every message the switch received re-encodes to the bytes ovs-ofctl sent. */
+  function assertExactReencode(res: { received: OfpMessage[]; raw: Uint8Array[] }): void {
+    res.received.forEach((m, i) => assert.equal(toHex(encodeMessage(m)), toHex(res.raw[i]!), m.type));
+  }
+
+  const groups = [
+    'group_id=1,type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=ct(commit,table=16,zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.5:80)),bucket=bucket_id:1,weight:50,actions=ct(commit,table=16,zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.6:80))',
+    'group_id=2,type=all,bucket=actions=load:0x2->NXM_NX_REG15[],resubmit(,37),bucket=actions=load:0x3->NXM_NX_REG15[],resubmit(,37)',
+    'group_id=3,type=indirect,bucket=actions=output:5',
+    'group_id=4,type=ff,bucket=watch_port:5,actions=output:5,bucket=watch_port:6,actions=output:6',
+  ];
+  for (const g of groups) {
+    it(`decodes add-group ${g.slice(0, 40)}... and re-encodes it exactly`, async () => {
+      const res = await withSwitch(dir, (sw) => ['add-group', sw, g]);
+      assert.equal(res.code, 0, res.stderr);
+      const gm = res.received.find((m) => m.type === 'group_mod');
+      assert.ok(gm && gm.type === 'group_mod');
+      assert.equal(gm.groupId, Number(/group_id=(\d+)/.exec(g)![1]));
+      assert.equal(gm.groupType, ({ all: 0, select: 1, indirect: 2, ff: 3 } as Record<string, number>)[/type=(\w+)/.exec(g)![1]!]);
+      assert.equal(gm.buckets.length, (g.match(/bucket=/g) ?? []).length);
+      const printedActions = gm.buckets.map((b) => formatActions(b.actions));
+      for (const p of printedActions) assert.ok(g.includes(p) || p.startsWith('set_field:'), `bucket actions ${p}`);
+      assertExactReencode(res);
+    });
+  }
+
+  it('decodes add-meter and re-encodes it exactly', async () => {
+    const res = await withSwitch(dir, (sw) => ['add-meter', sw, 'meter=7,pktps,burst,stats,bands=type=drop,rate=100,burst_size=20']);
+    assert.equal(res.code, 0, res.stderr);
+    const mm = res.received.find((m) => m.type === 'meter_mod');
+    assert.ok(mm && mm.type === 'meter_mod');
+    assert.equal(mm.meterId, 7);
+    assert.deepEqual(mm.bands.map((b) => [b.bandType, b.rate, b.burstSize]), [[1, 100, 20]]);
+    assertExactReencode(res);
+  });
+
+  it('decodes a bundle (OPEN, ADD_MESSAGE x n, COMMIT) from add-flows --bundle', async () => {
+    const file = path.join(dir, 'two.txt');
+    fs.writeFileSync(file, 'table=0,priority=1,reg0=1 actions=drop\ntable=1,priority=2,metadata=0x5 actions=resubmit(,2)\n');
+    const res = await withSwitch(dir, (sw) => ['--bundle', 'add-flows', sw, file]);
+    assert.equal(res.code, 0, res.stderr);
+    const controls = res.received.filter((m) => m.type === 'bundle_control').map((m) => m.type === 'bundle_control' && m.controlType);
+    assert.deepEqual(controls, [0, 4]);
+    const adds = res.received.filter((m) => m.type === 'bundle_add_message');
+    assert.equal(adds.length, 2);
+    for (const a of adds) {
+      assert.ok(a.type === 'bundle_add_message');
+      const inner = decodeMessage(a.message);
+      assert.ok(inner.ok && inner.value.type === 'flow_mod');
+      assert.equal(inner.value.xid, a.xid);
+    }
+    assertExactReencode(res);
+  });
+
+  it('decodes add-tlv-map, ct-flush-zone and packet-out', async () => {
+    const tlv = await withSwitch(dir, (sw) => ['add-tlv-map', sw, '{class=0x102,type=0x80,len=4}->tun_metadata0']);
+    assert.equal(tlv.code, 0, tlv.stderr);
+    const mod = tlv.received.find((m) => m.type === 'nx_tlv_table_mod');
+    assert.ok(mod && mod.type === 'nx_tlv_table_mod');
+    assert.deepEqual(mod.mappings, [{ optionClass: 0x102, optionType: 0x80, optionLen: 4, index: 0 }]);
+    assertExactReencode(tlv);
+
+    const flush = await withSwitch(dir, (sw) => ['ct-flush-zone', sw, '42']);
+    assert.equal(flush.code, 0, flush.stderr);
+    const fz = flush.received.find((m) => m.type === 'nx_ct_flush_zone');
+    assert.ok(fz && fz.type === 'nx_ct_flush_zone' && fz.zoneId === 42);
+    assertExactReencode(flush);
+
+    const frame = 'ffffffffffff0000000000010806000108000604000100000000000a0000010000000000000a000002';
+    const po = await withSwitch(dir, (sw) => ['packet-out', sw, 'CONTROLLER', 'load:0x1->NXM_NX_REG14[],resubmit(,8)', frame]);
+    assert.equal(po.code, 0, po.stderr);
+    const out = po.received.find((m) => m.type === 'packet_out');
+    assert.ok(out && out.type === 'packet_out');
+    assert.equal(formatActions(out.actions), 'set_field:0x1->reg14,resubmit(,8)');
+    assert.equal(toHex(out.data), frame);
+    assert.equal(formatMatch(out.match), 'in_port=CONTROLLER');
+    assertExactReencode(po);
+  });
+
+  it('serves dump-tlv-map and dump-ports-desc replies that ovs-ofctl prints', async () => {
+    const tlv = await withSwitch(dir, (sw) => ['dump-tlv-map', sw], (m) => m.type === 'nx_tlv_table_request'
+      ? [{ type: 'nx_tlv_table_reply', xid: m.xid, maxOptionSpace: 256, maxFields: 64, mappings: [{ optionClass: 0x102, optionType: 0x80, optionLen: 4, index: 0 }] }] : []);
+    assert.equal(tlv.code, 0, tlv.stderr);
+    assert.match(tlv.stdout, /max option space=256 max fields=64/);
+    assert.match(tlv.stdout, /0x102\s+0x80\s+4\s+tun_metadata0/);
+
+    const port = {
+      portNo: 3, hwAddr: new Uint8Array([0xfa, 0x16, 0x3e, 0, 0, 3]), name: 'tap3', config: 0, state: 4,
+      properties: [ethernetPortProperty(0x820, 10000000, 0)],
+    };
+    const pd = await withSwitch(dir, (sw) => ['dump-ports-desc', sw], (m) => m.type === 'multipart_request' && m.body.kind === 'port_desc_request'
+      ? [{ type: 'multipart_reply', xid: m.xid, flags: 0, body: { kind: 'port_desc_reply', ports: [port] } }] : []);
+    assert.equal(pd.code, 0, pd.stderr);
+    assert.match(pd.stdout, /3\(tap3\): addr:fa:16:3e:00:00:03/);
+    assert.match(pd.stdout, /state:\s+LIVE/);
+    assert.match(pd.stdout, /speed: 10000 Mbps now/);
+    assertExactReencode(pd);
   });
 });
