@@ -11,7 +11,7 @@ import { upstreamOrSkip } from '../../test-support/upstream';
 import { toHex } from './bytes';
 import { frameMessages } from './header';
 import { decodeMessage, encodeMessage } from './messages/codec';
-import { makeOxsStats } from './messages/multipart';
+import { flowDescReplies, makeOxsStats } from './messages/multipart';
 import type { FlowDesc, FlowMod, OfpMessage } from './messages/types';
 import { formatDumpFlow, formatFlow } from './text/flow-format';
 import { parseFlow } from './text/flow-parse';
@@ -152,6 +152,18 @@ describe('openflow vs ovs-ofctl', function () {
     const got = res.stdout.split('\n').filter((l) => l.startsWith(' cookie=')).map((l) => l.slice(1));
     assert.equal(got.length, descs.length, res.stdout);
     assert.deepEqual(descs.map(formatDumpFlow), got);
+  });
+  it('dumps 3000 flows split over several multipart replies (OFPMPF_REPLY_MORE)', async function () {
+    if (flowMods.length === 0) this.skip();
+    const descs = Array.from({ length: 3000 }, (_, i) => toFlowDesc(flowMods[i % flowMods.length]!, i));
+    const replies = (xid: number) => flowDescReplies(xid, descs);
+    assert.ok(replies(1).length > 1, 'expected more than one reply');
+    for (const r of replies(1)) assert.ok(encodeMessage(r).length <= 0xffff);
+    const res = await withSwitch(dir, (sw) => ['dump-flows', sw], (m) =>
+      m.type === 'multipart_request' && m.body.kind === 'flow_desc_request' ? replies(m.xid) : []);
+    assert.equal(res.code, 0, res.stderr);
+    const got = res.stdout.split('\n').filter((l) => l.startsWith(' cookie=')).map((l) => l.slice(1));
+    assert.deepEqual(got, descs.map(formatDumpFlow));
   });
 });
 

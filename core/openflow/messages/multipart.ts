@@ -6,7 +6,7 @@ import { Reader, Writer } from '../bytes';
 import { readInstructions, writeInstructions } from '../instructions';
 import { readMatch, writeMatch } from '../match';
 import { readPort, writePort } from './port';
-import type { FlowDesc, FlowStatsRequest, MultipartBody, OxsStat, Port } from './types';
+import type { FlowDesc, FlowStatsRequest, MultipartBody, MultipartReply, OxsStat, Port } from './types';
 
 export const ofpmp = { flowDesc: 1, portDesc: 13 } as const;
 export const ofpmpfReplyMore = 1;
@@ -138,5 +138,37 @@ export function makeOxsStats(s: { durationSec?: number; durationNsec?: number; i
   if (s.idleAgeSec !== undefined) out.push({ field: oxsField.idleTime, value: u64(BigInt(s.idleAgeSec) << 32n) });
   if (s.packets !== undefined) out.push({ field: oxsField.packetCount, value: u64(s.packets) });
   if (s.bytes !== undefined) out.push({ field: oxsField.byteCount, value: u64(s.bytes) });
+  return out;
+}
+
+/** Encoded size of one flow description (for splitting replies). */
+export function flowDescBytes(f: FlowDesc): number {
+  const w = new Writer(256);
+  writeFlowDesc(w, f);
+  return w.length;
+}
+
+const multipartReplyHeaderBytes = 16;
+
+/**
+ * Splits a flow dump into as many OFPMP_FLOW_DESC replies as needed to keep each message within
+ * `maxMessageBytes` (OpenFlow lengths are 16-bit); every reply but the last carries OFPMPF_REPLY_MORE.
+ */
+export function flowDescReplies(xid: number, flows: readonly FlowDesc[], maxMessageBytes = 0xffff): MultipartReply[] {
+  const out: MultipartReply[] = [];
+  let batch: FlowDesc[] = [];
+  let size = multipartReplyHeaderBytes;
+  for (const f of flows) {
+    const n = flowDescBytes(f);
+    if (multipartReplyHeaderBytes + n > maxMessageBytes) throw new RangeError(`one flow of ${n} bytes cannot fit in a ${maxMessageBytes}-byte reply`);
+    if (size + n > maxMessageBytes) {
+      out.push({ type: 'multipart_reply', xid, flags: ofpmpfReplyMore, body: { kind: 'flow_desc_reply', flows: batch } });
+      batch = [];
+      size = multipartReplyHeaderBytes;
+    }
+    batch.push(f);
+    size += n;
+  }
+  out.push({ type: 'multipart_reply', xid, flags: 0, body: { kind: 'flow_desc_reply', flows: batch } });
   return out;
 }
