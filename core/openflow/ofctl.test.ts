@@ -254,6 +254,22 @@ describe('openflow vs ovs-ofctl: groups, meters, bundles, TLV maps, packet-out, 
     assertExactReencode(po);
   });
 
+  it('serves group and meter features replies (ovn-controller probes these) that ovs-ofctl prints', async () => {
+    const gf = await withSwitch(dir, (sw) => ['dump-group-features', sw], (m) => m.type === 'multipart_request' && m.body.kind === 'group_features_request'
+      ? [{ type: 'multipart_reply', xid: m.xid, flags: 0, body: { kind: 'group_features_reply', features: { types: 15, capabilities: 7, maxGroups: [4096, 4096, 4096, 4096], actions: [1, 1, 1, 1] } } }] : []);
+    assert.equal(gf.code, 0, gf.stderr);
+    assert.match(gf.stdout, /Group table:\s+Types:\s+0xf\s+Capabilities:\s+0x7/);
+    assert.match(gf.stdout, /fast failover group:\s+max_groups=0x1000\s+actions: output/);
+    assert.match(gf.stdout, /all group:\s+max_groups=0x1000/);
+    assertExactReencode(gf);
+    const mf = await withSwitch(dir, (sw) => ['meter-features', sw], (m) => m.type === 'multipart_request' && m.body.kind === 'meter_features_request'
+      ? [{ type: 'multipart_reply', xid: m.xid, flags: 0, body: { kind: 'meter_features_reply', features: { maxMeter: 200000, bandTypes: 2, capabilities: 0xf, maxBands: 1, maxColor: 0 } } }] : []);
+    assert.equal(mf.code, 0, mf.stderr);
+    assert.match(mf.stdout, /max_meter:200000 max_bands:1 max_color:0/);
+    assert.match(mf.stdout, /band_types: drop/);
+    assertExactReencode(mf);
+  });
+
   it('serves dump-tlv-map and dump-ports-desc replies that ovs-ofctl prints', async () => {
     const tlv = await withSwitch(dir, (sw) => ['dump-tlv-map', sw], (m) => m.type === 'nx_tlv_table_request'
       ? [{ type: 'nx_tlv_table_reply', xid: m.xid, maxOptionSpace: 256, maxFields: 64, mappings: [{ optionClass: 0x102, optionType: 0x80, optionLen: 4, index: 0 }] }] : []);

@@ -8,7 +8,7 @@ import { readMatch, writeMatch } from '../match';
 import { readPort, writePort } from './port';
 import type { FlowDesc, FlowStatsRequest, MultipartBody, MultipartReply, OxsStat, Port } from './types';
 
-export const ofpmp = { flowDesc: 1, portDesc: 13 } as const;
+export const ofpmp = { flowDesc: 1, groupFeatures: 8, meterFeatures: 11, portDesc: 13 } as const;
 export const ofpmpfReplyMore = 1;
 export const oxsClassBasic = 0x8002;
 export const oxsField = { duration: 0, idleTime: 1, flowCount: 3, packetCount: 4, byteCount: 5 } as const;
@@ -35,6 +35,25 @@ export function decodeMultipartBody(r: Reader, isReply: boolean, mpType: number)
     while (!r.atEnd()) ports.push(readPort(r));
     return { kind: 'port_desc_reply', ports };
   }
+  if (mpType === ofpmp.groupFeatures) {
+    if (!isReply) return { kind: 'group_features_request' };
+    const types = r.u32('types');
+    const capabilities = r.u32('capabilities');
+    const four = (what: string) => [r.u32(what), r.u32(what), r.u32(what), r.u32(what)] as const;
+    const maxGroups = four('max_groups');
+    const actions = four('actions');
+    return { kind: 'group_features_reply', features: { types, capabilities, maxGroups, actions } };
+  }
+  if (mpType === ofpmp.meterFeatures) {
+    if (!isReply) return { kind: 'meter_features_request' };
+    const maxMeter = r.u32('max_meter');
+    const bandTypes = r.u32('band_types');
+    const capabilities = r.u32('capabilities');
+    const maxBands = r.u8('max_bands');
+    const maxColor = r.u8('max_color');
+    r.zeros(2);
+    return { kind: 'meter_features_reply', features: { maxMeter, bandTypes, capabilities, maxBands, maxColor } };
+  }
   return { kind: 'raw', mpType, body: r.take(r.remaining) };
 }
 
@@ -42,6 +61,8 @@ export function multipartType(b: MultipartBody): number {
   switch (b.kind) {
     case 'flow_desc_request': case 'flow_desc_reply': return ofpmp.flowDesc;
     case 'port_desc_request': case 'port_desc_reply': return ofpmp.portDesc;
+    case 'group_features_request': case 'group_features_reply': return ofpmp.groupFeatures;
+    case 'meter_features_request': case 'meter_features_reply': return ofpmp.meterFeatures;
     case 'raw': return b.mpType;
   }
 }
@@ -57,6 +78,19 @@ export function encodeMultipartBody(b: MultipartBody, w: Writer): void {
     case 'flow_desc_reply': for (const f of b.flows) writeFlowDesc(w, f); break;
     case 'port_desc_request': w.u32(b.portNo).zeros(4); break;
     case 'port_desc_reply': for (const p of b.ports) writePort(w, p); break;
+    case 'group_features_request': case 'meter_features_request': break;
+    case 'group_features_reply': {
+      const f = b.features;
+      w.u32(f.types).u32(f.capabilities);
+      for (const x of f.maxGroups) w.u32(x);
+      for (const x of f.actions) w.u32(x);
+      break;
+    }
+    case 'meter_features_reply': {
+      const f = b.features;
+      w.u32(f.maxMeter).u32(f.bandTypes).u32(f.capabilities).u8(f.maxBands).u8(f.maxColor).zeros(2);
+      break;
+    }
     case 'raw': w.bytes(b.body); break;
   }
 }

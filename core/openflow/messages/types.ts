@@ -101,11 +101,26 @@ export interface FlowDesc {
   readonly flags: number; readonly importance: number; readonly cookie: bigint; readonly match: Match;
   readonly stats: readonly OxsStat[]; readonly instructions: readonly Instruction[];
 }
+/** OFPMP_GROUP_FEATURES reply (ofp12_group_features): bitmaps indexed by group type all/select/indirect/ff. */
+export interface GroupFeatures {
+  readonly types: number; readonly capabilities: number;
+  readonly maxGroups: readonly [number, number, number, number];
+  readonly actions: readonly [number, number, number, number];
+}
+/** OFPMP_METER_FEATURES reply (ofp13_meter_features). */
+export interface MeterFeatures {
+  readonly maxMeter: number; readonly bandTypes: number; readonly capabilities: number;
+  readonly maxBands: number; readonly maxColor: number;
+}
 export type MultipartBody =
   | { readonly kind: 'flow_desc_request'; readonly request: FlowStatsRequest }
   | { readonly kind: 'flow_desc_reply'; readonly flows: readonly FlowDesc[] }
   | { readonly kind: 'port_desc_request'; readonly portNo: number }
   | { readonly kind: 'port_desc_reply'; readonly ports: readonly Port[] }
+  | { readonly kind: 'group_features_request' }
+  | { readonly kind: 'group_features_reply'; readonly features: GroupFeatures }
+  | { readonly kind: 'meter_features_request' }
+  | { readonly kind: 'meter_features_reply'; readonly features: MeterFeatures }
   /** Any other multipart type, body kept raw. */
   | { readonly kind: 'raw'; readonly mpType: number; readonly body: Uint8Array };
 export interface MultipartRequest { readonly type: 'multipart_request'; readonly xid: number; readonly flags: number; readonly body: MultipartBody }

@@ -185,6 +185,16 @@ export function sampleMessages(): OfpMessage[] {
     { type: 'multipart_request', xid: 16, flags: 0, body: { kind: 'port_desc_request', portNo: 0xffffffff } },
     { type: 'multipart_reply', xid: 16, flags: 0, body: { kind: 'port_desc_reply', ports: [port] } },
     { type: 'multipart_request', xid: 17, flags: 0, body: { kind: 'raw', mpType: 0, body: new Uint8Array(0) } },
+    { type: 'multipart_request', xid: 27, flags: 0, body: { kind: 'group_features_request' } },
+    {
+      type: 'multipart_reply', xid: 27, flags: 0,
+      body: { kind: 'group_features_reply', features: { types: 15, capabilities: 5, maxGroups: [1024, 1024, 1024, 1024], actions: [1, 1, 1, 1] } },
+    },
+    { type: 'multipart_request', xid: 28, flags: 0, body: { kind: 'meter_features_request' } },
+    {
+      type: 'multipart_reply', xid: 28, flags: 0,
+      body: { kind: 'meter_features_reply', features: { maxMeter: 200000, bandTypes: 2, capabilities: 0xf, maxBands: 1, maxColor: 0 } },
+    },
     { type: 'nx_set_flow_format', xid: 18, format: 2 },
     { type: 'nx_flow_mod_table_id', xid: 19, set: 1 },
     { type: 'nx_set_packet_in_format', xid: 20, format: 2 },
