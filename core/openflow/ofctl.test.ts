@@ -12,9 +12,10 @@ import { toHex } from './bytes';
 import { frameMessages } from './header';
 import { decodeMessage, encodeMessage } from './messages/codec';
 import { flowDescReplies, makeOxsStats } from './messages/multipart';
-import type { FlowDesc, FlowMod, OfpMessage } from './messages/types';
+import type { FlowDesc, FlowMod, GroupMod, OfpMessage } from './messages/types';
 import { formatDumpFlow, formatFlow } from './text/flow-format';
 import { parseFlow } from './text/flow-parse';
+import { formatGroup, parseGroup } from './text/group-text';
 import { formatActions } from './text/action-format';
 import { formatMatch } from './text/match-format';
 import { ethernetPortProperty } from './messages/port';
@@ -180,6 +181,7 @@ describe('openflow vs ovs-ofctl: groups, meters, bundles, TLV maps, packet-out, 
     res.received.forEach((m, i) => assert.equal(toHex(encodeMessage(m)), toHex(res.raw[i]!), m.type));
   }
 
+  const groupMods: GroupMod[] = [];
   const groups = [
     'group_id=1,type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=ct(commit,table=16,zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.5:80)),bucket=bucket_id:1,weight:50,actions=ct(commit,table=16,zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.6:80))',
     'group_id=2,type=all,bucket=actions=load:0x2->NXM_NX_REG15[],resubmit(,37),bucket=actions=load:0x3->NXM_NX_REG15[],resubmit(,37)',
@@ -198,8 +200,24 @@ describe('openflow vs ovs-ofctl: groups, meters, bundles, TLV maps, packet-out, 
       const printedActions = gm.buckets.map((b) => formatActions(b.actions));
       for (const p of printedActions) assert.ok(g.includes(p) || p.startsWith('set_field:'), `bucket actions ${p}`);
       assertExactReencode(res);
+      const parsed = parseGroup(g, gm.xid);
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+      const i = res.received.indexOf(gm);
+      assert.equal(toHex(encodeMessage(parsed.groupMod)), toHex(res.raw[i]!), 'parseGroup bytes vs ovs-ofctl');
+      groupMods.push(gm);
     });
   }
+
+  it('serves dump-groups (OFPMP_GROUP_DESC) and ovs-ofctl prints what formatGroup prints', async function () {
+    if (groupMods.length !== groups.length) this.skip();
+    const descs = groupMods.map((g) => ({ groupType: g.groupType, groupId: g.groupId, buckets: g.buckets, properties: g.properties }));
+    const res = await withSwitch(dir, (sw) => ['dump-groups', sw], (m) => m.type === 'multipart_request' && m.body.kind === 'group_desc_request'
+      ? [{ type: 'multipart_reply', xid: m.xid, flags: 0, body: { kind: 'group_desc_reply', groups: descs } }] : []);
+    assert.equal(res.code, 0, res.stderr);
+    const got = res.stdout.split('\n').filter((l) => l.startsWith(' group_id=')).map((l) => l.slice(1));
+    assert.deepEqual(got, descs.map(formatGroup));
+    assertExactReencode(res);
+  });
 
   it('decodes add-meter and re-encodes it exactly', async () => {
     const res = await withSwitch(dir, (sw) => ['add-meter', sw, 'meter=7,pktps,burst,stats,bands=type=drop,rate=100,burst_size=20']);

@@ -18,7 +18,23 @@ export function decodeGroupMod(r: Reader, xid: number): GroupMod {
   const bucketArrayLen = r.u16('bucket_array_len');
   r.zeros(2);
   const commandBucketId = r.u32('command_bucket_id');
-  const br: Reader = r.sub(bucketArrayLen, 'OFPT_GROUP_MOD buckets');
+  const buckets = readBuckets(r.sub(bucketArrayLen, 'OFPT_GROUP_MOD buckets'));
+  const properties = readProperties(r.sub(r.remaining, 'group properties'), 'group');
+  return { type: 'group_mod', xid, command, groupType, groupId, commandBucketId, buckets, properties };
+}
+
+export function encodeGroupMod(m: GroupMod, w: Writer): void {
+  w.u16(m.command).u8(m.groupType).zeros(1).u32(m.groupId);
+  const lenAt = w.length;
+  w.u16(0).zeros(2).u32(m.commandBucketId);
+  const bucketsStart = w.length;
+  writeBuckets(w, m.buckets);
+  w.setU16(lenAt, w.length - bucketsStart);
+  writeProperties(w, m.properties);
+}
+
+/** OpenFlow 1.5 buckets (ofp15_bucket + actions + bucket properties) filling the reader. */
+export function readBuckets(br: Reader): Bucket[] {
   const buckets: Bucket[] = [];
   while (!br.atEnd()) {
     if (buckets.length >= maxBucketsPerGroup) br.fail(`more than ${maxBucketsPerGroup} buckets`);
@@ -31,16 +47,11 @@ export function decodeGroupMod(r: Reader, xid: number): GroupMod {
     const properties = readProperties(br.sub(len - 8 - actionLen, 'bucket properties'), 'bucket');
     buckets.push({ bucketId, actions, properties });
   }
-  const properties = readProperties(r.sub(r.remaining, 'group properties'), 'group');
-  return { type: 'group_mod', xid, command, groupType, groupId, commandBucketId, buckets, properties };
+  return buckets;
 }
 
-export function encodeGroupMod(m: GroupMod, w: Writer): void {
-  w.u16(m.command).u8(m.groupType).zeros(1).u32(m.groupId);
-  const lenAt = w.length;
-  w.u16(0).zeros(2).u32(m.commandBucketId);
-  const bucketsStart = w.length;
-  for (const b of m.buckets) {
+export function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
+  for (const b of buckets) {
     const start = w.length;
     w.u16(0).u16(0).u32(b.bucketId);
     writeActions(w, b.actions);
@@ -48,13 +59,23 @@ export function encodeGroupMod(m: GroupMod, w: Writer): void {
     writeProperties(w, b.properties);
     w.setU16(start, w.length - start);
   }
-  w.setU16(lenAt, w.length - bucketsStart);
-  writeProperties(w, m.properties);
 }
 
-/** Typed helpers for the common bucket properties (values are big-endian on the wire). */
+/** Bucket weight property as OVS writes it (ofpprop_put_u16: the u16 and 2 zero bytes inside the length). */
 export function weightProperty(weight: number): { type: number; value: Uint8Array } {
   return { type: ofpgbpt.weight, value: new Uint8Array([weight >>> 8, weight & 0xff, 0, 0]) };
+}
+
+function u32Property(type: number, v: number): { type: number; value: Uint8Array } {
+  return { type, value: new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]) };
+}
+
+export function watchPortProperty(port: number): { type: number; value: Uint8Array } {
+  return u32Property(ofpgbpt.watchPort, port);
+}
+
+export function watchGroupProperty(group: number): { type: number; value: Uint8Array } {
+  return u32Property(ofpgbpt.watchGroup, group);
 }
 
 export function decodeMeterMod(r: Reader, xid: number): MeterMod {

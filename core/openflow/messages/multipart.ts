@@ -6,9 +6,11 @@ import { Reader, Writer } from '../bytes';
 import { readInstructions, writeInstructions } from '../instructions';
 import { readMatch, writeMatch } from '../match';
 import { readPort, writePort } from './port';
-import type { FlowDesc, FlowStatsRequest, MultipartBody, MultipartReply, OxsStat, Port } from './types';
+import { readBuckets, writeBuckets } from './group-meter';
+import { readProperties, writeProperties } from '../properties';
+import type { FlowDesc, GroupDesc, FlowStatsRequest, MultipartBody, MultipartReply, OxsStat, Port } from './types';
 
-export const ofpmp = { flowDesc: 1, groupFeatures: 8, meterFeatures: 11, portDesc: 13 } as const;
+export const ofpmp = { flowDesc: 1, groupDesc: 7, groupFeatures: 8, meterFeatures: 11, portDesc: 13 } as const;
 export const ofpmpfReplyMore = 1;
 export const oxsClassBasic = 0x8002;
 export const oxsField = { duration: 0, idleTime: 1, flowCount: 3, packetCount: 4, byteCount: 5 } as const;
@@ -34,6 +36,28 @@ export function decodeMultipartBody(r: Reader, isReply: boolean, mpType: number)
     const ports: Port[] = [];
     while (!r.atEnd()) ports.push(readPort(r));
     return { kind: 'port_desc_reply', ports };
+  }
+  if (mpType === ofpmp.groupDesc) {
+    if (!isReply) {
+      const groupId = r.u32('group_id');
+      r.zeros(4);
+      return { kind: 'group_desc_request', groupId };
+    }
+    const groups: GroupDesc[] = [];
+    while (!r.atEnd()) {
+      const start = r.offset;
+      const length = r.u16('group desc length');
+      if (length < 16) r.fail(`group desc length ${length} < 16`, start);
+      const g: Reader = r.sub(length - 2, 'OFPMP_GROUP_DESC entry');
+      const groupType = g.u8('type');
+      g.zeros(1);
+      const groupId = g.u32('group_id');
+      const bucketLen = g.u16('bucket_list_len');
+      g.zeros(6);
+      const buckets = readBuckets(g.sub(bucketLen, 'group desc buckets'));
+      groups.push({ groupType, groupId, buckets, properties: readProperties(g, 'group') });
+    }
+    return { kind: 'group_desc_reply', groups };
   }
   if (mpType === ofpmp.groupFeatures) {
     if (!isReply) return { kind: 'group_features_request' };
@@ -61,6 +85,7 @@ export function multipartType(b: MultipartBody): number {
   switch (b.kind) {
     case 'flow_desc_request': case 'flow_desc_reply': return ofpmp.flowDesc;
     case 'port_desc_request': case 'port_desc_reply': return ofpmp.portDesc;
+    case 'group_desc_request': case 'group_desc_reply': return ofpmp.groupDesc;
     case 'group_features_request': case 'group_features_reply': return ofpmp.groupFeatures;
     case 'meter_features_request': case 'meter_features_reply': return ofpmp.meterFeatures;
     case 'raw': return b.mpType;
@@ -78,6 +103,20 @@ export function encodeMultipartBody(b: MultipartBody, w: Writer): void {
     case 'flow_desc_reply': for (const f of b.flows) writeFlowDesc(w, f); break;
     case 'port_desc_request': w.u32(b.portNo).zeros(4); break;
     case 'port_desc_reply': for (const p of b.ports) writePort(w, p); break;
+    case 'group_desc_request': w.u32(b.groupId).zeros(4); break;
+    case 'group_desc_reply':
+      for (const g of b.groups) {
+        const start = w.length;
+        w.u16(0).u8(g.groupType).zeros(1).u32(g.groupId);
+        const lenAt = w.length;
+        w.u16(0).zeros(6);
+        const bucketsStart = w.length;
+        writeBuckets(w, g.buckets);
+        w.setU16(lenAt, w.length - bucketsStart);
+        writeProperties(w, g.properties);
+        w.setU16(start, w.length - start);
+      }
+      break;
     case 'group_features_request': case 'meter_features_request': break;
     case 'group_features_reply': {
       const f = b.features;

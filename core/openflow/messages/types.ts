@@ -101,6 +101,10 @@ export interface FlowDesc {
   readonly flags: number; readonly importance: number; readonly cookie: bigint; readonly match: Match;
   readonly stats: readonly OxsStat[]; readonly instructions: readonly Instruction[];
 }
+/** One OFPMP_GROUP_DESC entry (OpenFlow 1.5 layout). */
+export interface GroupDesc {
+  readonly groupType: number; readonly groupId: number; readonly buckets: readonly Bucket[]; readonly properties: readonly Property[];
+}
 /** OFPMP_GROUP_FEATURES reply (ofp12_group_features): bitmaps indexed by group type all/select/indirect/ff. */
 export interface GroupFeatures {
   readonly types: number; readonly capabilities: number;
@@ -117,6 +121,8 @@ export type MultipartBody =
   | { readonly kind: 'flow_desc_reply'; readonly flows: readonly FlowDesc[] }
   | { readonly kind: 'port_desc_request'; readonly portNo: number }
   | { readonly kind: 'port_desc_reply'; readonly ports: readonly Port[] }
+  | { readonly kind: 'group_desc_request'; readonly groupId: number }
+  | { readonly kind: 'group_desc_reply'; readonly groups: readonly GroupDesc[] }
   | { readonly kind: 'group_features_request' }
   | { readonly kind: 'group_features_reply'; readonly features: GroupFeatures }
   | { readonly kind: 'meter_features_request' }
