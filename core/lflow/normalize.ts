@@ -5,8 +5,8 @@
 //   3. AND is distributed over OR, bounded by maxDnfConjunctionsCount.
 //   4. Each conjunction is crushed: equalities on one field merge (contradictions drop the conjunction),
 //      duplicate and absorbed terms go, and the result is sorted so equal meanings print the same.
-// The result is true, false, one conjunction, or an OR of conjunctions of literals (cmp ==, strcmp,
-// condition). Normalization never changes what an expression matches (property-tested with evaluate.ts).
+// The result is true, false, one conjunction, or an OR of conjunctions of literals (cmp ==, cmp != on a
+// whole nominal field, strcmp, condition). Normalization never changes what an expression matches (property-tested with evaluate.ts).
 import { LflowError } from './errors';
 import { contiguousRange, falseExpr, lowestBit, ones, trueExpr, type CmpExpr, type Expr } from './expr';
 import { pushNegation } from './negate';
@@ -14,6 +14,8 @@ import { unreachable } from '../util/assert';
 
 /** Default bound on the number of conjunctions DNF may produce before we refuse the expression. */
 export const maxDnfConjunctionsCount = 10_000;
+/** Candidate conjunctions examined per AND step, as a multiple of the bound, before giving up. */
+export const dnfWorkFactor = 16;
 /** Above this many conjunctions the quadratic absorption pass is skipped (the result is still correct). */
 export const maxAbsorptionConjunctionsCount = 2_000;
 
@@ -63,6 +65,8 @@ function simplifyCmp(c: CmpExpr): Expr {
     case '==':
       return eq(c, c.value, c.mask);
     case '!=': {
+      // OpenFlow cannot mask a nominal field (ip.proto, eth.type): x != v stays a literal of its own.
+      if (c.symbol.level === 'nominal' && c.mask === ones(c.symbol.width)) return c;
       const bits: Expr[] = [];
       for (let i = 0; i < c.symbol.width; i++) {
         const bit = 1n << BigInt(i);
@@ -122,13 +126,21 @@ function toDnf(e: Expr, bound: number): Conjunction[] {
       return out;
     }
     case 'and': {
+      // Conjunctions are crushed as they grow, so contradictions (tcp.dst == 80 && tcp.dst > 1000) are
+      // pruned before they multiply.
       let acc: Conjunction[] = [[]];
       for (const o of e.operands) {
         const d = toDnf(o, bound);
-        if (acc.length * d.length > bound) tooBig(bound);
-        const next: Conjunction[] = [];
-        for (const a of acc) for (const b of d) next.push([...a, ...b]);
-        acc = next;
+        if (acc.length * d.length > bound * dnfWorkFactor) tooBig(bound);
+        const next = new Map<string, Conjunction>();
+        for (const a of acc) {
+          for (const b of d) {
+            const c = crush([...a, ...b]);
+            if (c !== null) next.set(c.map(literalKey).join(' & '), c);
+          }
+        }
+        if (next.size > bound) tooBig(bound);
+        acc = [...next.values()];
         if (acc.length === 0) return acc;
       }
       return acc;
@@ -147,12 +159,17 @@ function tooBig(bound: number): never {
 /** Merges a conjunction's literals; null when they contradict each other. */
 function crush(c: Conjunction): Conjunction | null {
   const ints = new Map<string, CmpExpr>();
+  const intNe = new Map<string, CmpExpr>();
   const strEq = new Map<string, Extract<Literal, { type: 'strcmp' }>>();
   const strNe = new Map<string, Extract<Literal, { type: 'strcmp' }>>();
   const conds = new Map<string, Extract<Literal, { type: 'condition' }>>();
   for (const lit of c) {
     switch (lit.type) {
       case 'cmp': {
+        if (lit.relop === '!=') {
+          intNe.set(`${lit.symbol.name}\u0000${lit.value}`, lit);
+          break;
+        }
         const prev = ints.get(lit.symbol.name);
         if (!prev) {
           ints.set(lit.symbol.name, lit);
@@ -184,6 +201,15 @@ function crush(c: Conjunction): Conjunction | null {
   }
   const out: Conjunction = [];
   for (const k of [...ints.keys()].sort()) out.push(ints.get(k)!);
+  for (const k of [...intNe.keys()].sort()) {
+    const ne = intNe.get(k)!;
+    const e = ints.get(ne.symbol.name);
+    if (e && (e.mask & ne.mask) === ne.mask) {
+      if ((e.value & ne.mask) === ne.value) return null; // x == v && x != v
+      continue; // x == v already implies x != w
+    }
+    out.push(ne);
+  }
   for (const k of [...strEq.keys()].sort()) out.push(strEq.get(k)!);
   for (const k of [...strNe.keys()].sort()) {
     const ne = strNe.get(k)!;
@@ -198,7 +224,7 @@ function crush(c: Conjunction): Conjunction | null {
 export function literalKey(l: Literal): string {
   switch (l.type) {
     case 'cmp':
-      return `${l.symbol.name}=${l.value.toString(16)}/${l.mask.toString(16)}`;
+      return `${l.symbol.name}${l.relop}${l.value.toString(16)}/${l.mask.toString(16)}`;
     case 'strcmp':
       return `${l.symbol.name}${l.relop}${JSON.stringify(l.value)}`;
     case 'condition':
@@ -214,11 +240,30 @@ function dedupe(cs: Conjunction[]): Conjunction[] {
   return [...seen.keys()].sort().map((k) => seen.get(k)!);
 }
 
-/** a || (a && b) is a: drops conjunctions implied by a strictly weaker one (literal subset). */
+/** Whether conjunction `c` (crushed: one == literal per integer field) implies literal `l`. */
+function implies(c: Conjunction, l: Literal): boolean {
+  if (l.type === 'cmp' && l.relop === '==') {
+    return c.some((x) => x.type === 'cmp' && x.relop === '==' && x.symbol === l.symbol && (x.mask & l.mask) === l.mask && (x.value & l.mask) === l.value);
+  }
+  const key = literalKey(l);
+  return c.some((x) => literalKey(x) === key);
+}
+
+/** a || (a && b) is a: drops each conjunction that implies another, weaker one. */
 function absorb(cs: Conjunction[]): Conjunction[] {
   if (cs.length > maxAbsorptionConjunctionsCount) return cs;
-  const keys = cs.map((c) => new Set(c.map(literalKey)));
-  return cs.filter((_, i) => !keys.some((k, j) => j !== i && k.size < keys[i]!.size && [...k].every((x) => keys[i]!.has(x))));
+  const dropped = new Set<number>();
+  for (let i = 0; i < cs.length; i++) {
+    for (let j = 0; j < cs.length; j++) {
+      if (i === j || dropped.has(j)) continue;
+      // cs[i] implies cs[j] (every literal of cs[j] holds whenever cs[i] does): cs[i] adds nothing.
+      if (cs[j]!.every((l) => implies(cs[i]!, l))) {
+        dropped.add(i);
+        break;
+      }
+    }
+  }
+  return cs.filter((_, i) => !dropped.has(i));
 }
 
 function build(cs: Conjunction[]): Expr {

@@ -1,7 +1,9 @@
 // Canonical text of a typed expression, in the match language (so it parses back to the same meaning):
 // whole-field comparisons in the field's own format (10.0.0.1, 00:00:00:00:00:01, 0x800), CIDR masks as
 // /N, contiguous partial masks as subfields (reg0[5..7] == 3), 1-bit tests as `x` / `!x`, nested && / ||
-// parenthesized.
+// parenthesized. One limit is upstream's, not ours: a nominal field (eth.type, ip.proto, inport) can only
+// be tested for equality once enclosing `!` are counted, so a normalized literal like `eth.type != 0x800`
+// (from a negated predicate's prerequisites) prints readably but is not valid input on its own.
 import { formatInt, formatMaskedInt, formatString } from './format-constant';
 import { contiguousRange, ones, type CmpExpr, type Expr } from './expr';
 import type { IntFormat } from './lexer';
