@@ -25,10 +25,10 @@ function printTerm(t: ArgTerm): string {
 function mayJoin(a: ArgTerm, b: ArgTerm): boolean {
   const joinable = (t: ArgTerm) =>
     t.kind === 'brackets' || (t.kind === 'const' && t.c.kind === 'int' && t.c.mask === null && (t.c.format === 'ipv4' || t.c.format === 'decimal'));
-  if (a.kind === 'punct' && (a.text === ':' || a.text === '-')) {
-    return b.kind === 'const' && b.c.kind === 'int' && b.c.mask === null && b.c.format === 'decimal';
-  }
+  const decimal = (t: ArgTerm) => t.kind === 'const' && t.c.kind === 'int' && t.c.mask === null && t.c.format === 'decimal';
+  if (a.kind === 'punct' && (a.text === ':' || a.text === '-' || a.text === '=')) return decimal(b);
   if (b.kind === 'punct' && (b.text === ':' || b.text === '-')) return joinable(a);
+  if (b.kind === 'punct' && b.text === '=') return decimal(a); // select(1=50, 2=50)
   return false;
 }
 
