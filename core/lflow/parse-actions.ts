@@ -5,6 +5,9 @@ import type { ActionArg, Actions, ArgTerm, Statement } from './action-syntax';
 import { maxNestedActionDepthCount, resultFunctions, statementActions } from './action-table';
 import { TokenStream } from './token-stream';
 
+/** Bound on [..] and {..} nesting inside one argument (real actions use one level). */
+export const maxArgNestingCount = 8;
+
 export function parseActions(input: string): Result<Actions> {
   return attempt(() => parseActionsOrThrow(input));
 }
@@ -117,14 +120,15 @@ class ActionParser {
       ts.advance();
     }
     const terms: ArgTerm[] = [];
-    while (!ts.is(',') && !ts.is(';') && !ts.is(')')) terms.push(this.term());
+    while (!ts.is(',') && !ts.is(';') && !ts.is(')')) terms.push(this.term(0));
     if (terms.length === 0) ts.syntaxError('argument');
     return { key, terms, sep, pos };
   }
 
-  private term(): ArgTerm {
+  private term(depth: number): ArgTerm {
     const ts: TokenStream = this.ts;
     const t = ts.token;
+    if (depth >= maxArgNestingCount) ts.error(`Arguments nested more than ${maxArgNestingCount} deep.`);
     switch (t.type) {
       case 'int':
       case 'string':
@@ -144,7 +148,7 @@ class ActionParser {
         const terms: ArgTerm[] = [];
         while (!ts.match(']')) {
           if (ts.is('end')) ts.syntaxError("`]'");
-          terms.push(this.term());
+          terms.push(this.term(depth + 1));
         }
         return { kind: 'brackets', terms, pos: t.pos };
       }
@@ -155,7 +159,7 @@ class ActionParser {
           const m: ArgTerm[] = [];
           while (!ts.is(',') && !ts.is('}')) {
             if (ts.is('end')) ts.syntaxError("`}'");
-            m.push(this.term());
+            m.push(this.term(depth + 1));
           }
           if (m.length === 0) ts.syntaxError('set member');
           members.push(m);

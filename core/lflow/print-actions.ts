@@ -41,9 +41,16 @@ function printTerms(terms: ArgTerm[]): string {
   return out;
 }
 
+function printKey(a: ActionArg): string {
+  if (a.key === null) return '';
+  // "key= =x" must not become "key==x", which lexes as `==`.
+  const first = a.terms[0];
+  return first?.kind === 'punct' && first.text === '=' ? `${a.key} = ` : `${a.key}=`;
+}
+
 function printArgs(args: ActionArg[]): string {
   return args
-    .map((a, i) => `${i === 0 ? '' : a.sep === ';' ? '; ' : ', '}${a.key === null ? '' : `${a.key}=`}${printTerms(a.terms)}`)
+    .map((a, i) => `${i === 0 ? '' : a.sep === ';' ? '; ' : ', '}${printKey(a)}${printTerms(a.terms)}`)
     .join('');
 }
 

@@ -9,6 +9,7 @@ import type { Expr } from './expr';
 import { mapLookup } from './lookup';
 import { normalize as normalizeUnbounded, prefixBlocks } from './normalize';
 import { LflowError } from './errors';
+import { maxInputChars } from './lexer';
 import { parseMatchOrThrow } from './parse-match';
 import { printExpr } from './print-expr';
 import { printSyntax } from './print-syntax';
@@ -165,6 +166,8 @@ describe('lflow expression properties (fast-check)', () => {
         const n = normalize(annotate(typed(text), symtab));
         for (const e of hasNominalInequality(n) ? [typed(text)] : [typed(text), n]) {
           const t1 = printExpr(e);
+          // A DNF near its bound can print longer than the lexer accepts; that is not a round-trip case.
+          if (t1.length > maxInputChars) continue;
           const back = typed(t1);
           assert.equal(printExpr(back), t1, `${text}\n  printed ${t1}`);
           assert.equal(ev(back, p), ev(e, p), t1);
