@@ -17,6 +17,14 @@ export class LflowError extends Error {
   }
 }
 
+/** The expression is valid but normalizing it would exceed a named bound (e.g. maxDnfConjunctionsCount). */
+export class LflowTooComplexError extends LflowError {
+  constructor(pos: number, problem: string) {
+    super(pos, problem);
+    this.name = 'LflowTooComplexError';
+  }
+}
+
 /** Result of an API entry point that must not throw on bad input. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: LflowError };
 

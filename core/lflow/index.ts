@@ -9,7 +9,7 @@
 // Symbols:  symbol-table.ts is the one table of logical fields (upstream ovn_init_symtab), of-fields.ts the
 //           OpenFlow fields they live in; symtab.ts interprets them (ovnSymtab()).
 // Every malformed input yields an LflowError with a character position; nothing else is thrown for bad input.
-export { LflowError, type Result } from './errors';
+export { LflowError, LflowTooComplexError, type Result } from './errors';
 export { tokenize, type Token, type IntFormat } from './lexer';
 export type { SyntaxExpr, Constant, ConstantSet, FieldRef, Relop } from './syntax';
 export { parseMatch, parseMatchOrThrow, maxParenDepthCount } from './parse-match';

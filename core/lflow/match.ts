@@ -3,7 +3,7 @@
 // ip.proto == 6 and ip.proto == 17 at once), which can never match any packet.
 import { annotate } from './annotate';
 import { checkMatch, type CheckContext } from './check-match';
-import { attempt, LflowError, type Result } from './errors';
+import { attempt, LflowError, LflowTooComplexError, type Result } from './errors';
 import type { Expr } from './expr';
 import { normalize, type NormalizeOptions } from './normalize';
 import { parseMatchOrThrow } from './parse-match';
@@ -22,13 +22,23 @@ export function checkMatchText(text: string, ctx: CheckContext, options: Normali
     const syntax = parseMatchOrThrow(text);
     const expr = checkMatch(syntax, ctx);
     const annotated = annotate(expr, ctx.symtab);
-    const full = normalize(annotated, options);
-    if (full.type === 'bool' && !full.value) {
-      const bare = normalize(annotate(expr, ctx.symtab, { prereqs: false }), options);
-      if (!(bare.type === 'bool' && !bare.value)) {
-        throw new LflowError(syntax.pos, 'Contradictory prerequisites: the fields used need conditions that cannot all hold (e.g. tcp and udp fields together).');
-      }
+    if (neverMatches(annotated, options) && !neverMatches(annotate(expr, ctx.symtab, { prereqs: false }), options)) {
+      throw new LflowError(syntax.pos, 'Contradictory prerequisites: the fields used need conditions that cannot all hold (e.g. tcp and udp fields together).');
     }
     return { syntax, expr, annotated };
   });
+}
+
+/**
+ * Whether normalization proves the expression false. The check is a diagnostic: an expression too large
+ * to normalize within the bound is not refused here (normalize() will refuse it where DNF is needed).
+ */
+function neverMatches(e: Expr, options: NormalizeOptions): boolean {
+  try {
+    const n = normalize(e, options);
+    return n.type === 'bool' && !n.value;
+  } catch (err) {
+    if (err instanceof LflowTooComplexError) return false;
+    throw err;
+  }
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { annotate } from './annotate';
 import { checkMatch } from './check-match';
-import { LflowError } from './errors';
+import { LflowTooComplexError } from './errors';
 import { noNames } from './lookup';
 import { maxDnfConjunctionsCount, normalize } from './normalize';
 import { parseMatchOrThrow } from './parse-match';
@@ -46,7 +46,7 @@ describe('lflow normalization', () => {
     const clause = (i: number) => `(reg${i % 8}[${i}] || reg${(i + 1) % 8}[${i}])`;
     const text = Array.from({ length: 16 }, (_, i) => clause(i)).join(' && ');
     const e = checkMatch(parseMatchOrThrow(text), { symtab, names: noNames });
-    assert.throws(() => normalize(e), (err: unknown) => err instanceof LflowError && /more than 10000 conjunctions/.test(err.problem));
+    assert.throws(() => normalize(e), (err: unknown) => err instanceof LflowTooComplexError && /more than 10000 conjunctions/.test(err.problem));
     assert.throws(() => normalize(e, { maxConjunctions: 100 }), /more than 100 conjunctions/);
     // 2^10 = 1024 conjunctions fit.
     const small = checkMatch(parseMatchOrThrow(Array.from({ length: 10 }, (_, i) => clause(i)).join(' && ')), { symtab, names: noNames });

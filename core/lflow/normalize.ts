@@ -7,7 +7,7 @@
 //      duplicate and absorbed terms go, and the result is sorted so equal meanings print the same.
 // The result is true, false, one conjunction, or an OR of conjunctions of literals (cmp ==, cmp != on a
 // whole nominal field, strcmp, condition). Normalization never changes what an expression matches (property-tested with evaluate.ts).
-import { LflowError } from './errors';
+import { LflowError, LflowTooComplexError } from './errors';
 import { contiguousRange, falseExpr, lowestBit, ones, trueExpr, type CmpExpr, type Expr } from './expr';
 import { pushNegation } from './negate';
 import { unreachable } from '../util/assert';
@@ -153,7 +153,7 @@ function toDnf(e: Expr, bound: number): Conjunction[] {
 }
 
 function tooBig(bound: number): never {
-  throw new LflowError(0, `Expression is too complex: its disjunctive normal form has more than ${bound} conjunctions (maxDnfConjunctionsCount).`);
+  throw new LflowTooComplexError(0, `Expression is too complex: its disjunctive normal form has more than ${bound} conjunctions (maxDnfConjunctionsCount).`);
 }
 
 /** Merges a conjunction's literals; null when they contradict each other. */

@@ -8,7 +8,7 @@ import { evaluate, type Packet } from './evaluate';
 import type { Expr } from './expr';
 import { mapLookup } from './lookup';
 import { normalize as normalizeUnbounded, prefixBlocks } from './normalize';
-import { LflowError } from './errors';
+import { LflowTooComplexError } from './errors';
 import { maxInputChars } from './lexer';
 import { parseMatchOrThrow } from './parse-match';
 import { printExpr } from './print-expr';
@@ -86,7 +86,7 @@ function normalize(e: Expr): Expr {
   try {
     return normalizeUnbounded(e);
   } catch (err) {
-    if (err instanceof LflowError && /too complex/.test(err.problem)) fc.pre(false);
+    if (err instanceof LflowTooComplexError) fc.pre(false);
     throw err;
   }
 }
