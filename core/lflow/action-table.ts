@@ -95,3 +95,6 @@ export const fieldArgActions: ReadonlySet<string> = new Set([
   'push', 'pop', 'get_arp', 'put_arp', 'get_nd', 'put_nd', 'handle_svc_check', 'lookup_arp', 'lookup_nd',
   'lookup_arp_ip', 'lookup_nd_ip', 'get_fdb', 'lookup_fdb', 'put_fdb',
 ]);
+
+/** Result functions whose arguments are `option = constant` or `option = {constants}` (DHCP, RA options). */
+export const constantArgActions: ReadonlySet<string> = new Set(['put_dhcp_opts', 'put_dhcpv6_opts', 'put_nd_ra_opts']);

@@ -104,6 +104,8 @@ describe('lflow actions', () => {
       ['put_arp(inport, arp.spa, foo);', 25, /Unknown field `foo'/],
       ['put_arp(inport, x=arp.spa);', 16, /expects fields as arguments/],
       ['next; "x";', 6, /expecting action/],
+      ['reg0[3] = put_dhcp_opts(offerip = 10.0.0.2, domain_name = ovn.org);', 58, /option domain_name: expecting constant/],
+      ['reg0[3] = put_dhcp_opts(10.0.0.2);', 24, /expects `option = value' arguments/],
     ];
     for (const [text, pos, re] of cases) {
       const e = err(text);

@@ -3,7 +3,7 @@
 // moves and exchanges need equal widths and the same kind (string or integer), result functions need the
 // destination width they write. Returns the prerequisites the actions add to the flow's match.
 import type { ActionArg, Actions, ArgTerm, Statement } from './action-syntax';
-import { fieldArgActions, resultFunctions, statementActions } from './action-table';
+import { constantArgActions, fieldArgActions, resultFunctions, statementActions } from './action-table';
 import { resolveField, type CheckContext, type TypedField } from './check-match';
 import { LflowError } from './errors';
 import type { FieldRef, Constant } from './syntax';
@@ -142,10 +142,24 @@ class ActionChecker {
       }
     };
     for (const a of args) {
+      if (constantArgActions.has(name)) checkOptionArg(name, a);
       if (allFields && (a.key !== null || a.terms.length !== 1 || a.terms[0]!.kind !== 'name')) {
         throw new LflowError(a.pos, `Syntax error: ${name} expects fields as arguments.`);
       }
       a.terms.forEach(visit);
     }
+  }
+}
+
+/** `option = constant` or `option = {constant, ...}`, as upstream parse_put_opts requires. */
+function checkOptionArg(name: string, a: ActionArg): void {
+  if (a.key === null) throw new LflowError(a.pos, `Syntax error: ${name} expects \`option = value' arguments.`);
+  const isConst = (t: ArgTerm) => t.kind === 'const' && (t.c.kind === 'int' || t.c.kind === 'string');
+  const t = a.terms[0]!;
+  const ok = a.terms.length === 1 && (isConst(t) || (t.kind === 'set' && t.members.every((m) => m.length === 1 && isConst(m[0]!))));
+  if (!ok) {
+    const bad = a.terms.find((x) => !isConst(x) && x.kind !== 'set') ?? t;
+    const pos = bad.kind === 'const' ? bad.c.pos : bad.kind === 'name' ? bad.ref.pos : bad.pos;
+    throw new LflowError(pos, `Syntax error in ${name} option ${a.key}: expecting constant.`);
   }
 }

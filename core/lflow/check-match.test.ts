@@ -66,6 +66,7 @@ describe('lflow match type checking', () => {
       ['!ip4', 1, /Nominal predicate ip4 may only be tested positively/],
       ['tcp == 0', 0, /Nominal predicate tcp may only be tested positively/],
       ['reg0', 0, /Explicit `!= 0' is required/],
+      ['icmp4.frag_mtu == 1400', 0, /can only be set by actions, not matched/],
       ['inport', 0, /must be compared with == or !=/],
       ['tcp.src == 80 && udp.dst == 53', 0, /Contradictory prerequisites/],
       ['arp.op == 1 && ip4.src == 10.0.0.1', 0, /Contradictory prerequisites/],

@@ -134,6 +134,10 @@ class Checker {
 
   private cmp(f: TypedField, ref: FieldRef, relop: Relop, set: ConstantSet, negated: boolean): Expr {
     const sym = f.symbol;
+    if (sym.kind === 'ovn-field') {
+      // No OpenFlow field holds it: upstream accepts the name here but cannot match on it (ovn-trace aborts).
+      throw new LflowError(ref.pos, `Field ${sym.name} can only be set by actions, not matched.`);
+    }
     const values = this.expandSet(set);
     const isString = sym.width === 0;
     for (const v of values) {

@@ -87,7 +87,7 @@ const topology: string[][] = [
   ['--', '--id=@d', 'create', 'DHCP_Options', 'cidr=10.0.0.0/24',
     'options:lease_time=3600', 'options:router=10.0.0.1', 'options:server_id=10.0.0.1',
     'options:server_mac=00:00:00:00:ff:01', 'options:dns_server={8.8.8.8,7.7.7.7}', 'options:mtu=1400',
-    'options:classless_static_route={30.0.0.0/24,10.0.0.4,0.0.0.0/0,10.0.0.1}', 'options:domain_name="ovn.org"',
+    'options:classless_static_route={30.0.0.0/24,10.0.0.4,0.0.0.0/0,10.0.0.1}', 'options:domain_name="\\"ovn.org\\""',
     '--', 'set', 'Logical_Switch_Port', 'vm1', 'dhcpv4_options=@d'],
   ['--', '--id=@d', 'create', 'DHCP_Options', 'cidr="fd00::/64"', 'options:server_id=00:00:00:00:ff:01',
     'options:dns_server="{fd00::53}"', '--', 'set', 'Logical_Switch_Port', 'vm1', 'dhcpv6_options=@d'],
@@ -137,9 +137,19 @@ function stopAll(pids: number[]): void {
   if (left.length > 0) throw new Error(`daemons ${left.join(', ')} did not exit within ${maxWaitMs} ms`);
 }
 
-export function generateCorpus(dir: string): Corpus {
+/** Upstream NB + SB ovsdb-servers and ovn-northd running in a temp dir, with the corpus topology loaded. */
+export interface Sandbox {
+  dir: string;
+  nb: string;
+  sb: string;
+  env: NodeJS.ProcessEnv;
+  stop(): void;
+}
+
+export function startSandbox(dir: string): Sandbox {
   const env = { ...process.env, OVS_RUNDIR: dir, OVS_DBDIR: dir, OVN_RUNDIR: dir, OVS_LOGDIR: dir };
   const pids: number[] = [];
+  const stop = () => stopAll(pids);
   try {
     for (const [db, schema] of [['nb', 'ovn-nb'], ['sb', 'ovn-sb']] as const) {
       run('ovsdb-tool', ['create', path.join(dir, `${db}.db`), `/usr/share/ovn/${schema}.ovsschema`], env);
@@ -154,24 +164,43 @@ export function generateCorpus(dir: string): Corpus {
       `--unixctl=${dir}/northd.ctl`, `--ovnnb-db=${nb}`, `--ovnsb-db=${sb}`], env);
     pids.push(Number(fs.readFileSync(`${dir}/northd.pid`, 'utf8')));
     run('ovn-nbctl', [`--db=${nb}`, '--timeout=30', '--wait=sb', 'sync'], env);
-    const flows = new Map<string, { match: string; actions: string }>();
-    for (const [match, actions] of listTable(sb, 'Logical_Flow', 'match,actions', env) as [string, string][]) {
-      flows.set(`${match}\u0000${actions}`, { match, actions });
-    }
-    const addressSets: Record<string, string[]> = {};
-    for (const [name, addrs] of listTable(sb, 'Address_Set', 'name,addresses', env)) addressSets[String(name)] = stringSet(addrs).sort();
-    const portGroups: Record<string, string[]> = {};
-    for (const [name, ports] of listTable(sb, 'Port_Group', 'name,ports', env)) portGroups[String(name)] = stringSet(ports).sort();
-    // ovn-controller adds svc_monitor_mac (SB_Global options) as an address set of its own.
-    const opts = listTable(sb, 'SB_Global', 'options', env)[0]?.[0];
-    const svcMac = Array.isArray(opts) ? (opts[1] as [string, string][]).find(([k]) => k === 'svc_monitor_mac')?.[1] : undefined;
-    if (svcMac) addressSets['svc_monitor_mac'] = [svcMac];
-    const version = run('ovn-northd', ['--version'], env).split('\n')[0]!.trim();
-    const sorted = [...flows.keys()].sort().map((k) => flows.get(k)!);
-    return { generatedBy: version, addressSets, portGroups, flows: sorted };
-  } finally {
-    stopAll(pids);
+    return { dir, nb, sb, env, stop };
+  } catch (e) {
+    stop();
+    throw e;
   }
+}
+
+export function dumpCorpus(box: Sandbox): Corpus {
+  const { sb, env } = box;
+  const flows = new Map<string, { match: string; actions: string }>();
+  for (const [match, actions] of listTable(sb, 'Logical_Flow', 'match,actions', env) as [string, string][]) {
+    flows.set(`${match}\u0000${actions}`, { match, actions });
+  }
+  const addressSets: Record<string, string[]> = {};
+  for (const [name, addrs] of listTable(sb, 'Address_Set', 'name,addresses', env)) addressSets[String(name)] = stringSet(addrs).sort();
+  const portGroups: Record<string, string[]> = {};
+  for (const [name, ports] of listTable(sb, 'Port_Group', 'name,ports', env)) portGroups[String(name)] = stringSet(ports).sort();
+  // ovn-controller adds svc_monitor_mac (SB_Global options) as an address set of its own.
+  const opts = listTable(sb, 'SB_Global', 'options', env)[0]?.[0];
+  const svcMac = Array.isArray(opts) ? (opts[1] as [string, string][]).find(([k]) => k === 'svc_monitor_mac')?.[1] : undefined;
+  if (svcMac) addressSets['svc_monitor_mac'] = [svcMac];
+  const version = run('ovn-northd', ['--version'], env).split('\n')[0]!.trim();
+  const sorted = [...flows.keys()].sort().map((k) => flows.get(k)!);
+  return { generatedBy: version, addressSets, portGroups, flows: sorted };
+}
+
+export function generateCorpus(dir: string): Corpus {
+  const box = startSandbox(dir);
+  try {
+    return dumpCorpus(box);
+  } finally {
+    box.stop();
+  }
+}
+
+export function runUpstream(cmd: string, args: string[], env: NodeJS.ProcessEnv): string {
+  return run(cmd, args, env);
 }
 
 describe('lflow corpus regenerated live from upstream ovn-northd', function () {
