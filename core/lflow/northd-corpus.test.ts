@@ -143,6 +143,8 @@ export interface Sandbox {
   nb: string;
   sb: string;
   env: NodeJS.ProcessEnv;
+  /** Stops ovn-northd only (so rows written to the SB by a test stay there). */
+  stopNorthd(): void;
   stop(): void;
 }
 
@@ -164,7 +166,9 @@ export function startSandbox(dir: string): Sandbox {
       `--unixctl=${dir}/northd.ctl`, `--ovnnb-db=${nb}`, `--ovnsb-db=${sb}`], env);
     pids.push(Number(fs.readFileSync(`${dir}/northd.pid`, 'utf8')));
     run('ovn-nbctl', [`--db=${nb}`, '--timeout=30', '--wait=sb', 'sync'], env);
-    return { dir, nb, sb, env, stop };
+    const northd = pids[pids.length - 1]!;
+    const stopNorthd = () => stopAll([northd]);
+    return { dir, nb, sb, env, stop, stopNorthd };
   } catch (e) {
     stop();
     throw e;
