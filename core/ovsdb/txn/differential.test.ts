@@ -7,6 +7,9 @@ import { testSchemaJson } from './test-schema.test';
 import { differentialSequences } from './differential-cases.test';
 import { parseDatabaseSchema } from '../schema/parse-schema';
 import { serverSchema } from '../schema/server-schema';
+import { schemaToJson } from '../schema/schema-json';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Database } from './database';
 import { transact } from './execute';
 import { SeededRandom } from '../../runtime/seeded-random';
@@ -45,6 +48,24 @@ describe('ovsdb transactions: differential against upstream ovsdb-server', funct
       }
       assert.equal(compared, sequence.length);
     });
+  });
+
+  it('get_schema: our schema printing equals upstream for the test schema, OVN_Southbound and _Server', async () => {
+    const sb = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'schemas', 'ovn-sb.ovsschema'), 'utf8')) as Json;
+    for (const schemaJson of [testSchemaJson, sb]) {
+      const server = await UpstreamServer.start(schemaJson);
+      try {
+        const name = (schemaJson as { name: string }).name;
+        const theirs = await server.request('get_schema', [name]);
+        assert.deepEqual(schemaToJson(parseDatabaseSchema(schemaJson)), theirs.result);
+        if (schemaJson === testSchemaJson) {
+          const serverTheirs = await server.request('get_schema', ['_Server']);
+          assert.deepEqual(schemaToJson(serverSchema), serverTheirs.result);
+        }
+      } finally {
+        server.stop();
+      }
+    }
   });
 
   it('_Server database: read-only operations only, with upstream error text', async () => {
