@@ -68,6 +68,7 @@ export function scalarDatum(atom: Atom): Datum {
  */
 export function datumFromUnsorted(type: ColumnType, keys: Atom[], values: Atom[] | null): Datum {
   const kt = type.key.type;
+  if (keys.length === 0) return values === null ? emptySet : emptyMap; // one shared empty value
   if (keys.length < 2) return { keys, values };
   const order = keys.map((_, i) => i);
   order.sort((i, j) => compareAtoms(keys[i]!, keys[j]!, kt));

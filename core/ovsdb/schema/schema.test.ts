@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { upstreamOrSkip } from '../../../test-support/upstream';
 import { parseDatabaseSchema, parseColumnType } from './parse-schema';
 import { schemaToJson } from './schema-json';
 import { serverSchema, serverSchemaJson } from './server-schema';
@@ -105,47 +108,7 @@ describe('ovsdb schema: shipped upstream schemas', () => {
   });
 });
 
-describe('ovsdb schema: types and constraints', () => {
-  it('parses every base type constraint', () => {
-    const t = parseColumnType({ key: { type: 'integer', minInteger: -5, maxInteger: 5 }, min: 0, max: 'unlimited' });
-    assert.equal(t.key.minInteger, -5);
-    assert.equal(t.max, Infinity);
-    assert.equal(typeToEnglish(t), 'set of integers');
-    const r = parseColumnType({ key: { type: 'real', minReal: 0.5, maxReal: 2 } });
-    assert.equal(r.key.minReal, 0.5);
-    const s = parseColumnType({ key: { type: 'string', minLength: 1, maxLength: 3 }, value: 'boolean', min: 1, max: 4 });
-    assert.equal(s.key.minLength, 1);
-    assert.equal(typeToEnglish(s), 'map of 1 to 4 (string, boolean) pairs');
-    const e = parseColumnType({ key: { type: 'string', enum: ['set', ['b', 'a']] } });
-    assert.deepEqual(e.key.enum, ['a', 'b']);
-    const e1 = parseColumnType({ key: { type: 'integer', enum: 7 } });
-    assert.deepEqual(e1.key.enum, [7]);
-    const u = parseColumnType({ key: { type: 'uuid', refTable: 'X', refType: 'weak' }, min: 0, max: 1 });
-    assert.equal(u.key.refType, 'weak');
-    assert.equal(typeToEnglish(u), 'set of up to 1 uuids');
-    assert.equal(parseColumnType({ key: { type: 'uuid', refTable: 'X' } }).key.refType, 'strong');
-  });
-
-  it('treats all tables as roots when no table says isRoot, and forces weak refs mutable', () => {
-    const s = parseDatabaseSchema(tiny({
-      A: { columns: { b: { type: { key: { type: 'uuid', refTable: 'B', refType: 'weak' } } , mutable: false } } },
-      B: { columns: { x: { type: 'integer' } } },
-    }));
-    assert.equal(s.tables.get('A')!.isRoot, true);
-    assert.equal(s.tables.get('B')!.isRoot, true);
-    assert.equal(s.tables.get('A')!.columnsByName.get('b')!.mutable, true);
-  });
-
-  it('forces ephemeral strong references to non-root tables persistent', () => {
-    const s = parseDatabaseSchema(tiny({
-      A: { isRoot: true, columns: { b: { ephemeral: true, type: { key: { type: 'uuid', refTable: 'B' } } } } },
-      B: { columns: { x: { type: 'integer', ephemeral: true } } },
-    }));
-    assert.equal(s.tables.get('A')!.columnsByName.get('b')!.ephemeral, false);
-    assert.equal(s.tables.get('B')!.columnsByName.get('x')!.ephemeral, true);
-  });
-
-  const invalid: Array<[string, Json, string, RegExp | string]> = [
+const invalid: Array<[string, Json, string, RegExp | string]> = [
     ['not an object', 5, 'syntax error', 'Parsing database schema failed: Object expected.'],
     ['missing name', { tables: {} }, 'syntax error', "Parsing database schema failed: Required 'name' member is missing."],
     ['bad name', { name: '1x', tables: {} }, 'syntax error', "Parsing database schema failed: Type mismatch for member 'name'."],
@@ -188,8 +151,79 @@ describe('ovsdb schema: types and constraints', () => {
       'syntax error', 'array of distinct column names expected'],
     ['ephemeral index', tiny({ A: { indexes: [['a']], columns: { a: { type: 'integer', ephemeral: true } } } }),
       'syntax error', 'ephemeral columns (such as a) may not be indexed'],
-  ];
+];
+
+describe('ovsdb schema: types and constraints', () => {
+  it('parses every base type constraint', () => {
+    const t = parseColumnType({ key: { type: 'integer', minInteger: -5, maxInteger: 5 }, min: 0, max: 'unlimited' });
+    assert.equal(t.key.minInteger, -5);
+    assert.equal(t.max, Infinity);
+    assert.equal(typeToEnglish(t), 'set of integers');
+    const r = parseColumnType({ key: { type: 'real', minReal: 0.5, maxReal: 2 } });
+    assert.equal(r.key.minReal, 0.5);
+    const s = parseColumnType({ key: { type: 'string', minLength: 1, maxLength: 3 }, value: 'boolean', min: 1, max: 4 });
+    assert.equal(s.key.minLength, 1);
+    assert.equal(typeToEnglish(s), 'map of 1 to 4 (string, boolean) pairs');
+    const e = parseColumnType({ key: { type: 'string', enum: ['set', ['b', 'a']] } });
+    assert.deepEqual(e.key.enum, ['a', 'b']);
+    const e1 = parseColumnType({ key: { type: 'integer', enum: 7 } });
+    assert.deepEqual(e1.key.enum, [7]);
+    const u = parseColumnType({ key: { type: 'uuid', refTable: 'X', refType: 'weak' }, min: 0, max: 1 });
+    assert.equal(u.key.refType, 'weak');
+    assert.equal(typeToEnglish(u), 'set of up to 1 uuids');
+    assert.equal(parseColumnType({ key: { type: 'uuid', refTable: 'X' } }).key.refType, 'strong');
+  });
+
+  it('treats all tables as roots when no table says isRoot, and forces weak refs mutable', () => {
+    const s = parseDatabaseSchema(tiny({
+      A: { columns: { b: { type: { key: { type: 'uuid', refTable: 'B', refType: 'weak' } } , mutable: false } } },
+      B: { columns: { x: { type: 'integer' } } },
+    }));
+    assert.equal(s.tables.get('A')!.isRoot, true);
+    assert.equal(s.tables.get('B')!.isRoot, true);
+    assert.equal(s.tables.get('A')!.columnsByName.get('b')!.mutable, true);
+  });
+
+  it('forces ephemeral strong references to non-root tables persistent', () => {
+    const s = parseDatabaseSchema(tiny({
+      A: { isRoot: true, columns: { b: { ephemeral: true, type: { key: { type: 'uuid', refTable: 'B' } } } } },
+      B: { columns: { x: { type: 'integer', ephemeral: true } } },
+    }));
+    assert.equal(s.tables.get('A')!.columnsByName.get('b')!.ephemeral, false);
+    assert.equal(s.tables.get('B')!.columnsByName.get('x')!.ephemeral, true);
+  });
+
   for (const [what, json, tag, details] of invalid) {
     it(`rejects an invalid schema: ${what}`, () => expectError(json, tag, details));
+  }
+});
+
+
+describe('ovsdb schema: invalid schemas rejected exactly like ovsdb-tool', function () {
+  before(function () {
+    upstreamOrSkip(this, 'ovsdb-tool');
+  });
+  // (A top-level non-object is refused earlier by ovsdb-tool's file reader, so it is not compared here.)
+  for (const [what, json] of invalid.filter(([, j]) => typeof j === 'object')) {
+    it(`same error as ovsdb-tool create: ${what}`, () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovsdb-schema-'));
+      try {
+        const file = path.join(dir, 's.ovsschema');
+        fs.writeFileSync(file, JSON.stringify(json));
+        const r = spawnSync('ovsdb-tool', ['create', path.join(dir, 'db'), file], { encoding: 'utf8' });
+        assert.notEqual(r.status, 0);
+        let ours = '';
+        try {
+          parseDatabaseSchema(json);
+        } catch (e) {
+          assert.ok(e instanceof OvsdbError);
+          const syntax = e.syntax === undefined ? '' : `syntax "${e.syntax}": `;
+          ours = `ovsdb-tool: ${syntax}${e.tag}: failed to parse "${file}" as ovsdb schema: ${e.details}`;
+        }
+        assert.equal(ours, r.stderr.trim());
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   }
 });

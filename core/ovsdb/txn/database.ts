@@ -8,7 +8,7 @@ import type { Datum } from '../data/datum';
 import { assert } from '../../util/assert';
 import type { Row } from './row';
 import type { ChangeSet } from './change-set';
-import { forEachRef, forEachRefDelta } from './refs';
+import { diffHints, forEachRef, forEachRefDelta } from './refs';
 
 /** The key of a row in one unique index: the index columns' datums, serialized. */
 export function indexKey(row: Row, columns: readonly { readonly index: number }[]): string {
@@ -94,6 +94,7 @@ export class Database {
           if (n === 0) refs.delete(target);
           else refs.set(target, n);
         });
+        diffHints.delete(after);
       }
     }
     for (const ch of cs.changes) {

@@ -100,7 +100,9 @@ export function executeTransaction(db: Database, params: Json, opts: TransactOpt
   if (failed) return { kind: 'done', result: results, changeSet: null };
   try {
     const cs = precommit(txn, x.comments, x.durable);
-    return { kind: 'done', result: results, changeSet: cs.changes.length || x.comments.length ? cs : null };
+    // Like upstream, a transaction that changed no row commits nothing (its comments and durability
+    // request go nowhere: there is no log record to write or sync).
+    return { kind: 'done', result: results, changeSet: cs.changes.length ? cs : null };
   } catch (e) {
     if (!(e instanceof OvsdbError)) throw e;
     results.push(e.toJson());
@@ -111,6 +113,6 @@ export function executeTransaction(db: Database, params: Json, opts: TransactOpt
 /** Executes and, on success, applies the change set to `db` (standalone-server semantics). */
 export function transact(db: Database, params: Json, opts: TransactOptions): TransactOutcome {
   const out = executeTransaction(db, params, opts);
-  if (out.kind === 'done' && out.changeSet && out.changeSet.changes.length) db.apply(out.changeSet);
+  if (out.kind === 'done' && out.changeSet) db.apply(out.changeSet);
   return out;
 }

@@ -28,6 +28,17 @@ export function forEachRefDelta(
 ): void {
   if (a === b) return;
   const type = column.type;
+  const hint = diffHints.get(b);
+  if (hint !== undefined && hint.base === a) {
+    // The mutation that built `b` from `a` recorded its delta: O(changed) instead of O(size).
+    for (const [d, delta] of [[hint.removed, -1], [hint.added, 1]] as const) {
+      for (let k = 0; k < d.keys.length; k++) {
+        if (type.key.refTable !== null) visit(type.key.refTable, d.keys[k] as string, type.key, delta);
+        if (type.value !== null && type.value.refTable !== null) visit(type.value.refTable, d.values![k] as string, type.value, delta);
+      }
+    }
+    return;
+  }
   const kt = type.key.type;
   const isMap = type.value !== null;
   let i = 0;
@@ -37,6 +48,12 @@ export function forEachRefDelta(
     if (isMap && type.value!.refTable !== null) visit(type.value!.refTable, d.values![idx] as string, type.value!, delta);
   };
   while (i < a.keys.length || j < b.keys.length) {
+    // Fast path: the unchanged elements of a big set are usually the very same atoms.
+    if (i < a.keys.length && j < b.keys.length && a.keys[i] === b.keys[j] && (!isMap || a.values![i] === b.values![j])) {
+      i++;
+      j++;
+      continue;
+    }
     const c = i >= a.keys.length ? 1 : j >= b.keys.length ? -1 : compareAtoms(a.keys[i]!, b.keys[j]!, kt);
     if (c < 0) emit(a, i++, -1);
     else if (c > 0) emit(b, j++, 1);
@@ -50,6 +67,20 @@ export function forEachRefDelta(
     }
   }
 }
+
+/**
+ * Exact element-level difference between a datum and the datum a mutation derived from it. Mutations on big
+ * sets (adding one port to a switch with thousands) record it so reference bookkeeping costs O(change).
+ * A WeakMap keeps Datum objects plain and immutable; entries vanish with their datums, and
+ * Database.apply drops the hint of every datum it stores so no chain of old versions stays reachable.
+ */
+export interface DiffHint {
+  readonly base: Datum;
+  readonly added: Datum;
+  readonly removed: Datum;
+}
+
+export const diffHints = new WeakMap<Datum, DiffHint>();
 
 export function isRefAtom(base: BaseType | null): base is BaseType {
   return base !== null && base.refTable !== null;

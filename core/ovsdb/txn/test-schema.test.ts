@@ -44,6 +44,13 @@ export const testSchemaJson: Json = {
         needs: { type: { key: { type: 'uuid', refTable: 'Other', refType: 'weak' }, min: 1, max: 2 } },
       },
     },
+    Strict: {
+      isRoot: true,
+      columns: {
+        mode: { type: { key: { type: 'string', enum: ['set', ['on', 'off']] } } },
+        level: { type: { key: { type: 'integer', minInteger: 1, maxInteger: 3 } } },
+      },
+    },
     Pair: {
       isRoot: true,
       indexes: [['a', 'b']],

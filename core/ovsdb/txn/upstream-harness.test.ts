@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Json } from '../data/json';
+import { type Json, isJsonObject } from '../data/json';
 
 export class UpstreamServer {
   private constructor(
@@ -32,10 +32,18 @@ export class UpstreamServer {
       if (Date.now() > deadline) throw new Error('ovsdb-server did not create its socket');
       await new Promise((r) => setTimeout(r, 10));
     }
-    const sock = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.createConnection(sockPath, () => resolve(s));
-      s.on('error', reject);
-    });
+    // The socket file can appear just before the server listens on it: retry briefly.
+    let sock: net.Socket | null = null;
+    while (!sock) {
+      sock = await new Promise<net.Socket | null>((resolve) => {
+        const s = net.createConnection(sockPath, () => resolve(s));
+        s.on('error', () => resolve(null));
+      });
+      if (!sock) {
+        if (Date.now() > deadline) throw new Error('cannot connect to ovsdb-server');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
     const server = new UpstreamServer(dir, proc, sock);
     sock.setEncoding('utf8');
     sock.on('data', (chunk: string) => server.onData(chunk));
@@ -124,4 +132,59 @@ export function normalizeUuids(value: Json, names = new Map<string, string>()): 
     return out;
   }
   return value;
+}
+
+/**
+ * Makes replies comparable where upstream's output depends on its hash-table iteration order, which is
+ * unspecified: rows of a select without "sort", which of two duplicate index rows is called "First", and
+ * which unexpected member an error names first.
+ */
+function canonicalReply(ops: readonly Json[], reply: Json): Json {
+  if (!Array.isArray(reply)) return reply;
+  return reply.map((r, i) => {
+    const op = ops[i];
+    if (isJsonObject(r) && Array.isArray(r.rows) && isJsonObject(op) && op.sort === undefined) {
+      return { ...r, rows: [...r.rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) };
+    }
+    return r;
+  });
+}
+
+/** After UUID numbering: the order-insensitive parts of error details. */
+function canonicalDetails(reply: Json): Json {
+  if (!Array.isArray(reply)) return reply;
+  return reply.map((r) => {
+    if (isJsonObject(r) && typeof r.details === 'string') {
+      let d = r.details.replace(/Member '[^']+' and (\d+) other/, "Member '*' and $1 other");
+      const m = /^(.*?)  (First row, .*?)  Second (row, .*)$/.exec(d);
+      if (m) {
+        const [x, y] = [m[2]!.replace(/^First /, ''), m[3]!].sort();
+        d = `${m[1]}  First ${x}  Second ${y}`;
+      }
+      return { ...r, details: d };
+    }
+    return r;
+  });
+}
+
+/** After UUID numbering: sort set and map elements, whose order follows the (different) UUID values. */
+function sortCollections(value: Json): Json {
+  if (Array.isArray(value)) {
+    const items = value.map(sortCollections);
+    if (items.length === 2 && (items[0] === 'set' || items[0] === 'map') && Array.isArray(items[1])) {
+      return [items[0], [...(items[1] as Json[])].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))];
+    }
+    return items;
+  }
+  if (isJsonObject(value)) {
+    const out: Record<string, Json> = {};
+    for (const k of Object.keys(value)) out[k] = sortCollections(value[k]!);
+    return out;
+  }
+  return value;
+}
+
+/** A reply in comparable form: see canonicalReply, normalizeUuids, sortCollections, canonicalDetails. */
+export function comparableReply(ops: readonly Json[], reply: Json, names: Map<string, string>): Json {
+  return canonicalDetails(sortCollections(normalizeUuids(canonicalReply(ops, reply), names)));
 }
