@@ -51,6 +51,13 @@ export function slot(name: string): number {
   return i;
 }
 
+export function slotIsNarrow(i: number): boolean {
+  return slotDefs[i]!.kind === 'n';
+}
+export function slotIsMeta(i: number): boolean {
+  return slotDefs[i]!.meta;
+}
+
 /** Slot values; index with `slot(name)` or the S constants. */
 export type Slots = (number | bigint | undefined)[];
 
@@ -136,7 +143,9 @@ export function setField(s: Slots, parts: readonly FieldPart[], value: bigint, m
     value >>= BigInt(p.bits);
     mask >>= BigInt(p.bits);
     if (pm === 0n) continue;
-    const raw = s[p.slot];
+    const def = slotDefs[p.slot]!;
+    // Metadata that starts absent (tun_metadata0 off a tunnel) comes into being when written.
+    const raw = s[p.slot] ?? (def.meta ? (def.kind === 'b' ? 0n : 0) : undefined);
     if (raw === undefined) continue;
     if (typeof raw === 'bigint') s[p.slot] = (raw & ~pm) | (pv & pm);
     else s[p.slot] = Number(((BigInt(raw >>> 0) & ~pm) | (pv & pm)) & mask32);

@@ -9,7 +9,7 @@ import {
   fieldByName, formatActions, formatFlow, ofppController, ofppInPort, type Action, type FlowMod, type Instruction, type NatAction,
 } from '../../core/openflow';
 import { Conntrack, natStateBits, tupleOf, type NatSpec, type Tuple } from './conntrack';
-import { bytesToBig, ctBits, fieldParts, getField, S, setField, slot, type Slots } from './fields';
+import { bytesToBig, ctBits, fieldParts, getField, S, setField, slot, slotIsMeta, slotIsNarrow, type FieldPart, type Slots } from './fields';
 import { actionsOf, FlowTables, type Flow } from './flow-table';
 import { chooseBuckets, GroupTable } from './groups';
 import { buildLearnedFlow } from './learn';
@@ -246,9 +246,13 @@ export class Xlate {
       }
       case 'resubmit': return this.resubmit(a.inPort, a.table);
       case 'set_field': {
-        const v = bytesToBig(a.entry.value);
-        const m = a.entry.mask ? bytesToBig(a.entry.mask) : (1n << BigInt(a.entry.value.length * 8)) - 1n;
-        setField(s, fieldParts(a.entry.field), v, m);
+        const c = compiledSetField(a);
+        if (c.slot >= 0) {
+          const cur = s[c.slot] ?? (slotIsMeta(c.slot) ? 0 : undefined);
+          if (typeof cur === 'number') s[c.slot] = ((cur & ~c.mask) | c.value) >>> 0;
+          return;
+        }
+        setField(s, c.parts, c.v, c.m);
         return;
       }
       case 'copy_field': {
@@ -405,6 +409,25 @@ export class Xlate {
 }
 
 const metadataField = fieldByName('metadata')!;
+
+interface CompiledSetField { slot: number; mask: number; value: number; parts: FieldPart[]; v: bigint; m: bigint }
+/** set_field compiled once per action object: a narrow one-slot field becomes two 32-bit numbers. */
+const setFieldCache = new WeakMap<object, CompiledSetField>();
+function compiledSetField(a: Extract<Action, { type: 'set_field' }>): CompiledSetField {
+  let c = setFieldCache.get(a);
+  if (c) return c;
+  const v = bytesToBig(a.entry.value);
+  const m = a.entry.mask ? bytesToBig(a.entry.mask) : (1n << BigInt(a.entry.value.length * 8)) - 1n;
+  const parts = fieldParts(a.entry.field);
+  const p = parts[0]!;
+  const narrow = parts.length === 1 && slotIsNarrow(p.slot) && p.shift + p.bits <= 32;
+  const width = (1n << BigInt(p.bits)) - 1n;
+  c = narrow
+    ? { slot: p.slot, mask: Number((m & width) << BigInt(p.shift)) | 0, value: Number((v & m & width) << BigInt(p.shift)) | 0, parts, v, m }
+    : { slot: -1, mask: 0, value: 0, parts, v, m };
+  setFieldCache.set(a, c);
+  return c;
+}
 
 function flowHashFor(s: Slots, basis: number): number {
   let h = (0x811c9dc5 ^ basis) >>> 0;
