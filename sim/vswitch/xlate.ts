@@ -146,7 +146,8 @@ export class Xlate {
 
   private instructions(flow: Flow, list: readonly Instruction[], step: TraceStep | undefined): void {
     let gotoTable: number | undefined;
-    for (const ins of list) {
+    for (let k = 0; k < list.length; k++) {
+      const ins = list[k]!;
       if (this.halted) return;
       switch (ins.type) {
         case 'apply_actions':
@@ -175,14 +176,15 @@ export class Xlate {
   }
 
   private actions(list: readonly Action[], from = 0, flow?: Flow): void {
-    for (let i = from; i < list.length; i++) {
-      if (this.halted) return;
-      try {
+    let i = from;
+    try {
+      for (; i < list.length; i++) {
+        if (this.halted) return;
         this.action(list[i]!, flow);
-      } catch (e) {
-        if (e instanceof PauseSignal) e.frames.push({ actions: list, next: i + 1 });
-        throw e;
       }
+    } catch (e) {
+      if (e instanceof PauseSignal) e.frames.push({ actions: list, next: i + 1 });
+      throw e;
     }
   }
 
