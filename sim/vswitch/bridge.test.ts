@@ -160,3 +160,50 @@ describe('vswitch Bridge', () => {
     assert.deepEqual(out.map((o) => o[0]), [1]);
   });
 });
+
+describe('vswitch OpenFlow channel: NXT_PACKET_IN2, NXT_RESUME, packet-out', () => {
+  it('sends a paused packet-in as NXT_PACKET_IN2 bytes and resumes from an NXT_RESUME with changed metadata', async () => {
+    const { decodeMessage, readPacketIn2Fields } = await import('../../core/openflow');
+    let ch: OpenFlowChannel | undefined;
+    const sent: Uint8Array[] = [];
+    const { br, out } = setup({ onPacketIn: (p) => sent.push(encodeMessage(ch!.packetIns.encode(p, 7))) });
+    ch = new OpenFlowChannel(br);
+    br.flowMod(flow('table=0,in_port=1 actions=load:0x2a->NXM_NX_REG1[],controller(userdata=aa,pause),resubmit(,1)'));
+    br.flowMod(flow('table=1,reg1=0x2a actions=output:2'));
+    br.flowMod(flow('table=1,reg1=0x2b actions=output:3'));
+    br.receive(1, pkt());
+    assert.equal(sent.length, 1);
+    const d = decodeMessage(sent[0]!);
+    assert.ok(d.ok && d.value.type === 'nx_packet_in2');
+    const f = readPacketIn2Fields(d.value.properties);
+    assert.equal(toHex(f.packet), toHex(pkt()));
+    assert.deepEqual([...f.userdata!], [0xaa]);
+    assert.ok(f.metadata!.some((e) => e.field.name === 'reg1' && e.value[3] === 0x2a));
+    assert.ok(f.continuation);
+    // The controller changes reg1 before resuming: the resumed pipeline must see it.
+    const props = d.value.properties.map((p) => (p.type === 6
+      ? { type: 6, value: Uint8Array.from(encodeMeta('reg1', 0x2b)) } : p));
+    const r = ch.handle(encodeMessage({ type: 'nx_resume', xid: 8, properties: props }));
+    assert.deepEqual(r, { ok: true, type: 'nx_resume' });
+    assert.deepEqual(out.map((o) => o[0]), [3]);
+    assert.equal(ch.handle(encodeMessage({ type: 'nx_resume', xid: 9, properties: props })).ok, false, 'a continuation resumes once');
+  });
+
+  it('runs packet-out actions with the in_port from the match', () => {
+    const { br, out } = setup();
+    const ch = new OpenFlowChannel(br);
+    br.flowMod(flow('table=0,in_port=3 actions=output:2'));
+    const po = parseFlow('in_port=3 actions=output:1,resubmit(,0)');
+    assert.ok(po.ok);
+    const acts = po.flowMod.instructions[0]!;
+    assert.ok(acts.type === 'apply_actions');
+    assert.deepEqual(ch.handleMessage({ type: 'packet_out', xid: 1, bufferId: 0xffffffff, match: po.flowMod.match, actions: acts.actions, data: pkt() }), { ok: true, type: 'packet_out' });
+    assert.deepEqual(out.map((o) => o[0]), [1, 2]);
+  });
+});
+
+/** An NXM_NX_REGn metadata TLV list: header (class 1, field n, length 4) then the value. */
+function encodeMeta(reg: string, v: number): number[] {
+  const n = Number(reg.slice(3));
+  return [0x00, 0x01, (n << 1) & 0xfe, 4, v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
+}
