@@ -58,6 +58,45 @@ export interface XlateEnv {
   floodPorts(): number[];
 }
 
+/** The OpenFlow action set with Open vSwitch's ordering (ovs-actions(7) "Action Sets"): one action of each
+ * kind (a later one replaces it), field changes cumulative in the order written, and only the first present
+ * of group, output, resubmit, ct_clear, ct. */
+const actionSetSingles = ['pop_vlan', 'pop_mpls', 'push_mpls', 'push_vlan', 'dec_ttl', 'dec_mpls_ttl'] as const;
+const actionSetMods = new Set(['set_field', 'copy_field', 'set_tunnel', 'set_tunnel64']);
+const actionSetTerminals = ['group', 'output', 'resubmit', 'ct_clear', 'ct'] as const;
+export const maxActionSetModsCount = 1024;
+
+class ActionSet {
+  private singles = new Map<string, Action>();
+  private mods: Action[] = [];
+
+  write(actions: readonly Action[]): void {
+    for (const a of actions) {
+      if (actionSetMods.has(a.type)) {
+        if (this.mods.length >= maxActionSetModsCount) throw new XlateFailure(`action set over ${maxActionSetModsCount} field changes`);
+        this.mods.push(a);
+      } else if ((actionSetSingles as readonly string[]).includes(a.type) || (actionSetTerminals as readonly string[]).includes(a.type) || a.type === 'set_queue') {
+        this.singles.set(a.type, a);
+      } else {
+        throw new XlateFailure(`action ${a.type} cannot be in an action set`);
+      }
+    }
+  }
+  clear(): void {
+    this.singles = new Map();
+    this.mods = [];
+  }
+  ordered(): Action[] {
+    const out: Action[] = [];
+    for (const t of actionSetSingles) { const a = this.singles.get(t); if (a) out.push(a); }
+    out.push(...this.mods);
+    const q = this.singles.get('set_queue');
+    if (q) out.push(q);
+    for (const t of actionSetTerminals) { const a = this.singles.get(t); if (a) { out.push(a); break; } }
+    return out;
+  }
+}
+
 class PauseSignal {
   readonly frames: ContinuationFrame[] = [];
   constructor(readonly event: Omit<PacketInEvent, 'continuation'>) {}
@@ -83,13 +122,21 @@ export class Xlate {
   private halted = false;
   private tableId = 0;
   private readonly stack: bigint[] = [];
+  private readonly actionSet = new ActionSet();
 
   constructor(private readonly env: XlateEnv, public s: Slots, private readonly orig: Slots, private readonly frame: Uint8Array,
     private readonly tracing: boolean) {}
 
   /** Runs the pipeline from `tableId`; then the action set. */
   runFrom(tableId: number): XlateResult {
-    return this.guard(() => this.table(tableId));
+    return this.guard(() => {
+      this.table(tableId);
+      const set = this.actionSet.ordered();
+      if (set.length === 0) return;
+      this.halted = false;
+      if (this.tracing) this.r.trace.push({ tableId: this.tableId, flow: 'action set', executed: [formatActions(set)], depth: 0 });
+      this.actions(set);
+    });
   }
 
   /** Runs a bare action list (packet-out). */
@@ -161,9 +208,11 @@ export class Xlate {
           gotoTable = ins.tableId;
           break;
         case 'write_actions':
-          // The action set runs when the pipeline ends; OVN does not use it, we run it in place of the end.
           if (step) step.executed.push(`write_actions(${formatActions(ins.actions)})`);
-          this.actions(ins.actions, 0, flow);
+          this.actionSet.write(ins.actions);
+          break;
+        case 'clear_actions':
+          this.actionSet.clear();
           break;
         default:
           break;
