@@ -207,3 +207,49 @@ function encodeMeta(reg: string, v: number): number[] {
   const n = Number(reg.slice(3));
   return [0x00, 0x01, (n << 1) & 0xfe, 4, v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
 }
+
+describe('vswitch ports and timeouts', () => {
+  it('connects bridges with patch ports and reports port status changes', () => {
+    const clock = fakeClock();
+    const events: string[] = [];
+    const got: number[] = [];
+    const a = new Bridge({ name: 'br-a', clock, onPortStatus: (e) => events.push(`${e.reason}:${e.port.name}:${e.port.up}`) });
+    const b = new Bridge({ name: 'br-b', clock });
+    a.addPort({ name: 'vm', kind: 'vif', ofport: 1 });
+    a.addPort({ name: 'patch-a', kind: 'patch', ofport: 5, peer: (f) => b.receive(6, f) });
+    b.addPort({ name: 'patch-b', kind: 'patch', ofport: 6, peer: (f) => a.receive(5, f) });
+    b.addPort({ name: 'vm', kind: 'vif', ofport: 2, deliver: () => got.push(2) });
+    a.flowMod(flow('in_port=1 actions=output:5'));
+    b.flowMod(flow('in_port=6 actions=output:2'));
+    a.receive(1, pkt());
+    assert.deepEqual(got, [2]);
+    a.setPortUp(5, false);
+    a.receive(1, pkt());
+    assert.deepEqual(got, [2], 'a down port sends nothing');
+    a.deletePort(5);
+    assert.deepEqual(events, ['add:br-a:true', 'add:vm:true', 'add:patch-a:true', 'modify:patch-a:false', 'delete:patch-a:false']);
+    assert.equal(a.port(5), undefined);
+  });
+
+  it('expires flows on idle and hard timeouts of the bridge clock', () => {
+    const { br, clock } = setup();
+    br.flowMod({ ...flow('priority=2,in_port=1 actions=output:2'), idleTimeout: 10 });
+    br.flowMod({ ...flow('priority=1,in_port=1 actions=output:3'), hardTimeout: 30 });
+    clock.t = 9_000;
+    br.receive(1, pkt());
+    clock.t = 18_000;
+    assert.equal(br.expireFlows().length, 0, 'used at 9 s: idle until 19 s');
+    clock.t = 19_000;
+    assert.deepEqual(br.expireFlows().map((f) => f.priority), [2]);
+    clock.t = 30_000;
+    assert.deepEqual(br.expireFlows().map((f) => f.priority), [1]);
+  });
+
+  it('counts an over-wide tun_id on a tunnel port as a translation error', () => {
+    const { br } = setup();
+    br.addPort({ name: 'tun', kind: 'tunnel', ofport: 10, tunnel: { localMac: '02:00:00:00:00:01', remoteMac: '02:00:00:00:00:02', localIp: '1.1.1.1', remoteIp: '1.1.1.2', underlaySend: () => assert.fail('sent') } });
+    br.flowMod(flow('in_port=1 actions=set_field:0x1000000->tun_id,output:10'));
+    br.receive(1, pkt());
+    assert.equal([...br.stats.translationErrors.keys()].length, 1);
+  });
+});
