@@ -27,7 +27,7 @@ describe('vswitch Bridge', () => {
     const pins: PacketInEvent[] = [];
     const { br, out } = setup({ onPacketIn: (p) => pins.push(p) });
     br.flowMod(flow('table=0,in_port=1 actions=load:0x7->NXM_NX_REG3[],resubmit(,1),output:3'));
-    br.flowMod(flow('table=1 actions=controller(userdata=01.02,pause),set_field:10.9.9.9->ip_dst,output:2'));
+    br.flowMod(flow('table=1,ip actions=controller(userdata=01.02,pause),set_field:10.9.9.9->ip_dst,output:2'));
     br.receive(1, pkt());
     assert.equal(out.length, 0);
     assert.equal(pins.length, 1);

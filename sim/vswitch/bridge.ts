@@ -11,7 +11,8 @@ import { extractFlowKey, type FlowMetadata } from '../../core/packet';
 import { assert } from '../../core/util/assert';
 import { Conntrack } from './conntrack';
 import { slotsFromKey, type Slots } from './fields';
-import { FlowTables, type Flow } from './flow-table';
+import { FlowModError, FlowTables, type Flow } from './flow-table';
+import { prerequisiteError } from './prerequisites';
 import { GroupTable } from './groups';
 import { decapsulate, encapsulate, type Port, type PortSpec } from './ports';
 import { Xlate, ofppLocal, type Continuation, type PacketInEvent, type TraceStep, type XlateResult } from './xlate';
@@ -96,7 +97,9 @@ export class Bridge {
   }
 
   // ---- OpenFlow state ----
+  /** A controller's flow_mod: checked for field prerequisites as ovs-vswitchd does, then applied. */
   flowMod(fm: FlowMod): void {
+    checkPrerequisites(fm);
     this.tables.apply(fm, this.opts.clock.nowMs());
     this.changed();
   }
@@ -110,7 +113,10 @@ export class Bridge {
     const groups = this.groups.all().map((g) => g.mod);
     try {
       for (const m of mods) {
-        if (m.type === 'flow_mod') this.tables.apply(m, this.opts.clock.nowMs());
+        if (m.type === 'flow_mod') {
+          checkPrerequisites(m);
+          this.tables.apply(m, this.opts.clock.nowMs());
+        }
         else this.groups.apply(m);
       }
     } catch (e) {
@@ -259,4 +265,11 @@ export class Bridge {
     if (gone.length) this.changed();
     return gone;
   }
+}
+
+function checkPrerequisites(fm: FlowMod): void {
+  // Deletes and non-strict modifies select flows; only what gets installed must be consistent.
+  if (fm.command !== 0 && fm.command !== 1 && fm.command !== 2) return;
+  const why = prerequisiteError(fm);
+  if (why) throw new FlowModError('bad_match', why);
 }

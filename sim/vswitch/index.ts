@@ -10,3 +10,4 @@ export * from './openflow-channel';
 export * from './ports';
 export * from './xlate';
 export * from './packet-in2';
+export { prerequisiteError } from './prerequisites';
