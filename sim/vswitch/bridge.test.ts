@@ -253,3 +253,15 @@ describe('vswitch ports and timeouts', () => {
     assert.equal([...br.stats.translationErrors.keys()].length, 1);
   });
 });
+
+describe('vswitch translation failures', () => {
+  it('drops and counts (never throws) on unmodelled fields and refused learned flows', () => {
+    const { br, out } = setup();
+    br.flowMod(flow('table=0,in_port=1 actions=output:2,set_field:5->nsh_spi,output:3'));
+    br.flowMod(flow('table=0,in_port=2 actions=learn(table=0,priority=1,NXOXM_NSH_SPI[]=NXM_NX_REG0[]),output:3'));
+    br.receive(1, pkt());
+    br.receive(2, pkt());
+    assert.deepEqual(out, [], 'a failed translation outputs nothing');
+    assert.equal([...br.stats.translationErrors.values()].reduce((a, b) => a + b, 0), 2);
+  });
+});

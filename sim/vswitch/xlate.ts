@@ -10,7 +10,7 @@ import {
 } from '../../core/openflow';
 import { Conntrack, natStateBits, tupleOf, type NatSpec, type Tuple } from './conntrack';
 import { bytesToBig, ctBits, fieldParts, getField, S, setField, slot, setWhole, slotIsMeta, W, type FieldPart, type Slots } from './fields';
-import { actionsOf, FlowTables, type Flow } from './flow-table';
+import { actionsOf, FlowModError, FlowTables, type Flow } from './flow-table';
 import { chooseBuckets, GroupTable } from './groups';
 import { buildLearnedFlow } from './learn';
 import { writeBack } from './writeback';
@@ -166,8 +166,10 @@ export class Xlate {
           generation: this.env.tables.generation,
         } });
         this.r.cacheable = false;
-      } else if (e instanceof XlateFailure) {
+      } else if (e instanceof XlateFailure || e instanceof RangeError || e instanceof FlowModError) {
+        // RangeError: a field the simulated switch does not model; FlowModError: a learned flow refused.
         this.r.error = e.message;
+        this.r.packetIns.length = 0;
         this.r.outputs.length = 0;
         this.r.recircs.length = 0;
         this.r.dpActions.push(`drop (${e.message})`);
