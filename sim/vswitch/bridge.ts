@@ -1,8 +1,8 @@
 // A software OVS bridge for the simulator: ports, OpenFlow tables, groups, conntrack, packet-in/out with
 // continuations, per-flow counters, ofproto/trace-like tracing and a translation cache.
 //
-// The cache ("megaflow-like", correctness first) is keyed by everything the flow key is extracted from: the
-// ingress port, the tunnel metadata and the frame bytes. It stores the outputs (bytes) and the flows hit, so a
+// The cache ("megaflow-like", correctness first; xlate-cache.ts) is keyed by everything the flow key is
+// extracted from: the ingress port, the tunnel metadata and the frame bytes. It stores the outputs (bytes) and the flows hit, so a
 // repeated packet skips the table walk and still counts on every flow. Only translations without side effects
 // are cached (no ct, learn, controller, recirculation or failure), and every flow, group or port change clears it.
 import type { FlowMod, GroupMod, Action } from '../../core/openflow';
@@ -15,9 +15,9 @@ import { FlowModError, FlowTables, type Flow } from './flow-table';
 import { prerequisiteError } from './prerequisites';
 import { GroupTable } from './groups';
 import { decapsulate, encapsulate, type Port, type PortSpec } from './ports';
+import { cacheHash, XlateCache } from './xlate-cache';
 import { Xlate, ofppLocal, type Continuation, type PacketInEvent, type TraceStep, type XlateResult } from './xlate';
 
-export const maxCacheEntriesCount = 65_536;
 /** ct(table=) recirculations one packet may cause (OVS bounds recirculation depth likewise). */
 export const maxRecircsPerPacketCount = 16;
 export const maxPortsCount = 65_279;
@@ -43,7 +43,6 @@ export interface BridgeOptions {
 
 export interface TraceResult { readonly steps: TraceStep[]; readonly dpActions: string[]; readonly outputs: number[] }
 
-interface CacheEntry { readonly outputs: { port: number; frame: Uint8Array; state: Slots }[]; readonly flows: Flow[] }
 
 export class Bridge {
   readonly tables = new FlowTables();
@@ -51,7 +50,7 @@ export class Bridge {
   readonly conntrack: Conntrack;
   readonly stats: BridgeStats = { received: 0, cacheHits: 0, cacheMisses: 0, malformed: new Map(), translationErrors: new Map() };
   private readonly ports = new Map<number, Port>();
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new XlateCache();
   private cacheGeneration = -1;
   cacheEnabled: boolean;
 
@@ -151,15 +150,9 @@ export class Bridge {
     this.stats.malformed.set(reason, (this.stats.malformed.get(reason) ?? 0) + 1);
   }
 
-  private cacheKey(frame: Uint8Array, meta: FlowMetadata): string {
-    let k = `${meta.in_port}|${meta.tun_id ?? ''}|${meta.tun_src ?? ''}|${meta.tun_dst ?? ''}|${meta.tun_metadata0 ?? ''}|`;
-    for (let i = 0; i < frame.length; i += 4096) k += String.fromCharCode.apply(null, frame.subarray(i, i + 4096) as unknown as number[]);
-    return k;
-  }
-
   private process(frame: Uint8Array, meta: FlowMetadata): void {
     if (frame.length < 14) return this.malformed('frame shorter than an Ethernet header');
-    let key: string | undefined;
+    let hash: number | undefined;
     // learn (inside a translation) and timeouts change tables without going through changed().
     const generation = this.tables.generation + this.groups.generation * 0x100000;
     if (generation !== this.cacheGeneration) {
@@ -167,8 +160,8 @@ export class Bridge {
       this.cacheGeneration = generation;
     }
     if (this.cacheEnabled) {
-      key = this.cacheKey(frame, meta);
-      const hit = this.cache.get(key);
+      hash = cacheHash(frame, meta);
+      const hit = this.cache.get(hash, frame, meta);
       if (hit) {
         this.stats.cacheHits++;
         const now = this.opts.clock.nowMs();
@@ -182,8 +175,8 @@ export class Bridge {
     if (!fk) return this.malformed('frame shorter than an Ethernet header');
     const s = slotsFromKey(fk);
     const r = this.xlate(s, s.slice(), frame, false, (x) => x.runFrom(0));
-    if (key !== undefined && r.cacheable && r.recircs.length === 0 && this.cache.size < maxCacheEntriesCount) {
-      this.cache.set(key, { outputs: r.outputs.map((o) => ({ port: o.port, frame: o.frame, state: o.state })), flows: r.flows });
+    if (hash !== undefined && r.cacheable && r.recircs.length === 0) {
+      this.cache.put(hash, frame, meta, r.outputs.map((o) => ({ port: o.port, frame: o.frame, state: o.state })), r.flows);
     }
   }
 

@@ -11,3 +11,4 @@ export * from './ports';
 export * from './xlate';
 export * from './packet-in2';
 export { prerequisiteError } from './prerequisites';
+export * from './xlate-cache';
