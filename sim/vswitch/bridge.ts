@@ -205,7 +205,7 @@ export class Bridge {
           this.stats.translationErrors.set('too many recirculations', (this.stats.translationErrors.get('too many recirculations') ?? 0) + 1);
           break;
         }
-        queue.push(new Xlate(env, rc.state, orig, frame, tracing).runFrom(rc.tableId));
+        queue.push(new Xlate(env, rc.state, orig, rc.frame ?? frame, tracing).runFrom(rc.tableId));
       }
     }
     return first;

@@ -100,6 +100,9 @@ export interface CtResult {
   readonly conn?: Conn;
   /** The packet went in the reply direction of `conn`. */
   readonly reply?: boolean;
+  /** An ICMP error about a packet of `conn`: NAT rewrites the outer address here and the quoted packet in
+   * the reply direction (see natRelatedInner in ct-action.ts). */
+  readonly related?: boolean;
   /** Header rewrite NAT asks for: new src/dst address and port, or nothing. */
   readonly rewrite?: { readonly src?: number | bigint; readonly sport?: number; readonly dst?: number | bigint; readonly dport?: number };
 }
@@ -159,9 +162,15 @@ export class Conntrack {
   process(tuple: Tuple | undefined, req: CtRequest): CtResult {
     if (!tuple) return { state: ctBits.trk | ctBits.inv };
     if (tuple.proto === 1 && icmpErrorTypes.has(tuple.icmpType ?? -1) && req.icmpInner) {
-      const inner = this.find(req.zone, req.icmpInner);
-      return inner ? { state: ctBits.trk | ctBits.rel | (inner.reply ? ctBits.rpl : 0), conn: inner.conn, reply: inner.reply }
-        : { state: ctBits.trk | ctBits.inv };
+      // The quoted packet went the other way: look its tuple up reversed (as OVS does).
+      const inner = this.find(req.zone, reverse(req.icmpInner));
+      if (!inner) return { state: ctBits.trk | ctBits.inv };
+      const c = inner.conn;
+      const rewrite = req.nat && c.nat ? relatedRewrite(c, inner.reply) : undefined;
+      return {
+        state: ctBits.trk | ctBits.rel | (inner.reply ? ctBits.rpl : 0), conn: c, reply: inner.reply, related: true,
+        ...(rewrite ? { rewrite } : {}),
+      };
     }
     const found = this.find(req.zone, tuple);
     if (found) return this.update(found.conn, found.reply, req);
@@ -247,6 +256,14 @@ export class Conntrack {
 function* rangeIter(min: number, max: number): Generator<number> {
   assert(max >= min, `conntrack: port range ${min}-${max} is empty`);
   for (let p = min; p <= max; p++) yield p;
+}
+
+/** Outer-address NAT of an ICMP error related to `conn` (OVS nat_packet/un_nat_packet with related set):
+ * only the address, never ports. */
+function relatedRewrite(conn: Conn, reply: boolean): NonNullable<CtResult['rewrite']> {
+  const src = conn.nat!.kind === 'src';
+  if (reply) return src ? { dst: conn.orig.src } : { src: conn.orig.dst };
+  return src ? { src: conn.reply.dst } : { dst: conn.reply.src };
 }
 
 /** ct_state snat/dnat bits for a NAT rewrite: the forward direction mangles what the spec names, the reply

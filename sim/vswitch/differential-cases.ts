@@ -204,4 +204,18 @@ export const diffCases: readonly DiffCase[] = [
       'table=1,priority=1 actions=output:3'],
     packets: [udp(1, 1, 2, 1000, 53), udp(1, 1, 2, 1000, 53), udp(1, 3, 2, 1000, 53)],
   },
+  {
+    name: 'ICMP errors related to SNAT and DNAT connections are un-NATed, quoted packet included',
+    flows: ['table=0,in_port=1,ip actions=ct(commit,zone=7,nat(src=10.0.0.100),table=1)', 'table=1,in_port=1 actions=output:2',
+      'table=0,in_port=2,ip actions=ct(zone=7,nat,table=2)', 'table=2,ct_state=+rel+rpl+dnat actions=output:1',
+      'table=2,ct_state=+rel actions=output:4', 'table=2,priority=1 actions=output:3',
+      'table=0,in_port=3,ip actions=ct(commit,zone=8,nat(dst=10.0.0.60:7000),table=3)', 'table=3,in_port=3 actions=output:4',
+      'table=0,in_port=4,ip actions=ct(zone=8,nat,table=4)', 'table=4,ct_state=+rel+rpl+snat actions=output:3', 'table=4,priority=1 actions=output:2'],
+    packets: [
+      udp(1, 1, 2, 1000, 2000),
+      { port: 2, frame: icmp4Error({ routerIp: ip(2), routerMac: mac(2), type: 3, code: 3, original: udp4({ srcMac: mac(1), dstMac: mac(2), srcIp: '10.0.0.100', dstIp: ip(2), srcPort: 1000, dstPort: 2000, data: z }) }) },
+      udp(3, 3, 5, 3333, 53),
+      { port: 4, frame: icmp4Error({ routerIp: '10.0.0.60', routerMac: mac(6), type: 3, code: 1, original: udp4({ srcMac: mac(3), dstMac: mac(6), srcIp: ip(3), dstIp: '10.0.0.60', srcPort: 3333, dstPort: 7000, data: z }) }) },
+    ],
+  },
 ];

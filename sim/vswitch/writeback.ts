@@ -16,7 +16,7 @@ function rd16(b: Uint8Array, at: number): number {
 
 /** Writes a 16-bit word and folds the change into the checksums stored at `csums` (absolute offsets;
  * a UDP checksum of 0 means "none" and is left alone). */
-function patch16(b: Uint8Array, at: number, word: number, csums: readonly number[], udpCsumAt = -1): void {
+export function patch16(b: Uint8Array, at: number, word: number, csums: readonly number[], udpCsumAt = -1): void {
   if (at + 2 > b.length) return;
   const old = rd16(b, at);
   if (old === word) return;

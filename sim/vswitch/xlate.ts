@@ -6,10 +6,11 @@
 // the translation fails and the packet is dropped. A paused controller action unwinds the interpreter, each
 // level recording what it had left to do, which is exactly the continuation `resume` needs.
 import {
-  fieldByName, formatActions, formatFlow, ofppController, ofppInPort, type Action, type FlowMod, type Instruction, type NatAction,
+  fieldByName, formatActions, formatFlow, ofppController, ofppInPort, type Action, type FlowMod, type Instruction,
 } from '../../core/openflow';
-import { Conntrack, natStateBits, tupleOf, type NatSpec, type Tuple } from './conntrack';
-import { bytesToBig, ctBits, fieldParts, getField, S, setField, slot, setWhole, slotIsMeta, W, type FieldPart, type Slots } from './fields';
+import { Conntrack } from './conntrack';
+import { ctAction } from './ct-action';
+import { bytesToBig, ctBits, fieldParts, getField, S, setField, setWhole, slotIsMeta, W, type FieldPart, type Slots } from './fields';
 import { actionsOf, FlowModError, FlowTables, type Flow } from './flow-table';
 import { chooseBuckets, GroupTable } from './groups';
 import { buildLearnedFlow } from './learn';
@@ -47,7 +48,7 @@ export interface Continuation {
   readonly generation: number;
 }
 export interface TraceStep { readonly tableId: number; readonly flow?: string; readonly executed: string[]; readonly depth: number }
-export interface Recirc { readonly state: Slots; readonly tableId: number }
+export interface Recirc { readonly state: Slots; readonly tableId: number; readonly frame?: Uint8Array }
 
 export interface XlateEnv {
   readonly tables: FlowTables;
@@ -124,7 +125,7 @@ export class Xlate {
   private readonly stack: bigint[] = [];
   private readonly actionSet = new ActionSet();
 
-  constructor(private readonly env: XlateEnv, public s: Slots, private readonly orig: Slots, private readonly frame: Uint8Array,
+  constructor(private readonly env: XlateEnv, public s: Slots, private readonly orig: Slots, private frame: Uint8Array,
     private readonly tracing: boolean) {}
 
   /** Runs the pipeline from `tableId`; then the action set. */
@@ -407,59 +408,13 @@ export class Xlate {
 
   private ct(a: Extract<Action, { type: 'ct' }>): void {
     this.r.cacheable = false;
-    const s = this.s;
-    const zone = a.zoneSrc
-      ? Number(((getField(s, fieldParts(a.zoneSrc.field)) ?? 0n) >> BigInt(a.zoneSrc.ofs)) & ((1n << BigInt(a.zoneSrc.nBits)) - 1n))
-      : a.zoneImm;
-    const nat = a.actions.find((x): x is NatAction => x.type === 'nat');
-    const commit = (a.flags & 1) !== 0;
-    const tuple = tupleOf(s, icmpIdOf(this.frame, s));
-    const res = this.env.conntrack.process(tuple, {
-      zone, commit, ...(nat ? { nat: natSpecOf(nat) } : {}), ...icmpInnerOf(this.frame, s),
-      ...(s[slot('tcp_flags')] !== undefined ? { tcpFlags: s[slot('tcp_flags')] as number } : {}),
-    });
-    const after = s.slice();
-    after[S.ct_state] = res.state | (res.rewrite && res.conn ? natStateBits(res.conn, res.reply ?? false) : 0);
-    after[S.ct_zone] = zone;
-    const c = res.conn;
-    if (c && commit) {
-      for (const x of a.actions) {
-        if (x.type !== 'set_field') continue;
-        const v = bytesToBig(x.entry.value);
-        const m = x.entry.mask ? bytesToBig(x.entry.mask) : (1n << BigInt(x.entry.value.length * 8)) - 1n;
-        if (x.entry.field.name === 'ct_mark') c.mark = Number((BigInt(c.mark) & ~m) | (v & m)) >>> 0;
-        if (x.entry.field.name === 'ct_label') c.label = (c.label & ~m) | (v & m);
-      }
-    }
-    after[S.ct_mark] = c ? c.mark : 0;
-    setWhole(after, W.ct_label, c ? c.label : 0n);
-    const o: Tuple | undefined = c?.orig ?? (tuple && !tuple.v6 ? tuple : undefined);
-    if (o && !o.v6) {
-      after[S.ct_nw_src] = o.src as number; after[S.ct_nw_dst] = o.dst as number; after[S.ct_nw_proto] = o.proto;
-      after[S.ct_tp_src] = o.proto === 1 ? 0 : o.sport; after[S.ct_tp_dst] = o.proto === 1 ? 0 : o.dport;
-    }
-    if (res.rewrite) {
-      const rw = res.rewrite;
-      const v6 = s[W.ipv6_src[0]!.slot] !== undefined;
-      const setL3 = (i4: number, w6: readonly FieldPart[], v: number | bigint | undefined) => {
-        if (v === undefined) return;
-        if (v6) setWhole(after, w6, BigInt(v));
-        else after[i4] = Number(v);
-      };
-      setL3(S.ip_src, W.ipv6_src, rw.src);
-      setL3(S.ip_dst, W.ipv6_dst, rw.dst);
-      const proto = s[S.nw_proto];
-      const ports = proto === 6 ? [S.tcp_src, S.tcp_dst] : proto === 17 ? [S.udp_src, S.udp_dst] : proto === 132 ? [S.sctp_src, S.sctp_dst] : undefined;
-      if (ports) {
-        if (rw.sport !== undefined) after[ports[0]!] = rw.sport;
-        if (rw.dport !== undefined) after[ports[1]!] = rw.dport;
-      }
-      // The datapath NATs the packet itself, so later outputs in this pipeline carry the new headers too.
-      for (const i of [S.ip_src, S.ip_dst, ...W.ipv6_src.map((p) => p.slot), ...W.ipv6_dst.map((p) => p.slot), ...(ports ?? [])]) s[i] = after[i];
-    }
-    this.r.dpActions.push(`ct(${commit ? 'commit,' : ''}zone=${zone}${nat ? ',nat' : ''})`);
+    const out = ctAction(this.env.conntrack, this.s, this.frame, a);
+    // The datapath NATs the packet itself, so later outputs in this pipeline carry the new headers too.
+    for (const i of out.natSlots) this.s[i] = out.after[i];
+    if (out.frame) this.frame = out.frame;
+    this.r.dpActions.push(out.dpAction);
     if (a.recircTable !== 255) {
-      this.r.recircs.push({ state: after, tableId: a.recircTable });
+      this.r.recircs.push({ state: out.after, tableId: a.recircTable, ...(out.frame ? { frame: out.frame } : {}) });
       this.r.dpActions.push(`recirc(table=${a.recircTable})`);
     }
   }
@@ -495,40 +450,7 @@ function flowHashFor(s: Slots, basis: number): number {
   return h;
 }
 
-function natSpecOf(n: NatAction): { spec?: NatSpec } {
-  const kind = n.flags & 1 ? 'src' : n.flags & 2 ? 'dst' : undefined;
-  if (!kind) return {};
-  const addr = (b: Uint8Array | undefined) => (b ? (b.length === 4 ? Number(bytesToBig(b)) : bytesToBig(b)) : undefined);
-  const addrMin = addr(n.ipv4Min ?? n.ipv6Min);
-  const addrMax = addr(n.ipv4Max ?? n.ipv6Max);
-  return { spec: {
-    kind, ...(addrMin !== undefined ? { addrMin } : {}), ...(addrMax !== undefined ? { addrMax } : {}),
-    ...(n.protoMin !== undefined ? { portMin: n.protoMin } : {}), ...(n.protoMax !== undefined ? { portMax: n.protoMax } : {}),
-  } };
-}
 
-/** The ICMPv4 echo identifier (conntrack keys echo by it), 0 when absent. */
-function icmpIdOf(frame: Uint8Array, s: Slots): number {
-  if (s[S.nw_proto] !== 1 || s[S.eth_type] !== 0x0800) return 0;
-  const l3 = 14 + (s[S.vlan_tci] ? 4 : 0);
-  const at = l3 + (frame[l3]! & 0x0f) * 4 + 4;
-  return at + 2 <= frame.length ? (frame[at]! << 8) | frame[at + 1]! : 0;
-}
 
-/** For an ICMPv4 error, the tuple of the packet it quotes, reversed to the direction of the original sender. */
-function icmpInnerOf(frame: Uint8Array, s: Slots): { icmpInner?: Tuple } {
-  if (s[S.nw_proto] !== 1 || s[S.eth_type] !== 0x0800) return {};
-  const l3 = 14 + (s[S.vlan_tci] ? 4 : 0);
-  const l4 = l3 + (frame[l3]! & 0x0f) * 4;
-  const inner = l4 + 8;
-  if (inner + 20 > frame.length) return {};
-  const ihl = (frame[inner]! & 0x0f) * 4;
-  const proto = frame[inner + 9]!;
-  const rd32 = (at: number) => ((frame[at]! << 24) | (frame[at + 1]! << 16) | (frame[at + 2]! << 8) | frame[at + 3]!) >>> 0;
-  const rd16 = (at: number) => at + 2 <= frame.length ? (frame[at]! << 8) | frame[at + 1]! : 0;
-  const p = inner + ihl;
-  const ports = proto === 6 || proto === 17 || proto === 132 ? [rd16(p), rd16(p + 2)] : proto === 1 ? [rd16(p + 4), rd16(p + 4)] : [0, 0];
-  return { icmpInner: { src: rd32(inner + 12), dst: rd32(inner + 16), proto, sport: ports[0]!, dport: ports[1]!, v6: false } };
-}
 
 export { actionsOf, ctBits };
