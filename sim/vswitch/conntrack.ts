@@ -38,6 +38,8 @@ export interface Conn {
   /** 'first' | 'multiple' | 'bidir' as in conntrack-other.c. */
   state: 'first' | 'multiple' | 'bidir';
   expiresAtMs: number;
+  /** TCP closing: a FIN seen from each side, or a RST (conntrack-tcp.c moves both sides to TIME_WAIT). */
+  tcpFin?: { orig: boolean; reply: boolean; rst: boolean };
 }
 
 /** Default timeouts of OVS's userspace conntrack (ovs-vswitchd.conf.db "CT_Timeout_Policy"), in ms. */
@@ -55,6 +57,11 @@ const tcpFin = 0x01;
 const tcpSyn = 0x02;
 const tcpRst = 0x04;
 const tcpAck = 0x10;
+
+function tcpReopens(c: Conn, flags: number): boolean {
+  const t = c.tcpFin;
+  return (flags & tcpSyn) !== 0 && (flags & tcpAck) === 0 && t !== undefined && (t.rst || (t.orig && t.reply));
+}
 
 /** conntrack-tcp.c: any packet may open a connection except SYN+ACK (a half-open), no flags at all, or
  * SYN with RST or FIN. */
@@ -172,7 +179,12 @@ export class Conntrack {
         ...(rewrite ? { rewrite } : {}),
       };
     }
-    const found = this.find(req.zone, tuple);
+    let found = this.find(req.zone, tuple);
+    if (found && tuple.proto === 6 && tcpReopens(found.conn, req.tcpFlags ?? 0)) {
+      // A SYN on a closed connection starts a new one (CT_UPDATE_NEW in conntrack-tcp.c).
+      this.remove(found.conn);
+      found = undefined;
+    }
     if (found) return this.update(found.conn, found.reply, req);
     if (tuple.proto === 6 && !tcpValidNew(req.tcpFlags ?? 0)) return { state: ctBits.trk | ctBits.inv };
     if (tuple.proto === 1 && tuple.icmpType !== icmpEchoRequest) return { state: ctBits.trk | ctBits.inv };
@@ -201,6 +213,12 @@ export class Conntrack {
   }
 
   private update(conn: Conn, reply: boolean, req: CtRequest): CtResult {
+    if (conn.orig.proto === 6) {
+      const f = req.tcpFlags ?? 0;
+      const t = (conn.tcpFin ??= { orig: false, reply: false, rst: false });
+      if (f & tcpRst) t.rst = true;
+      if (f & tcpFin) { if (reply) t.reply = true; else t.orig = true; }
+    }
     let state: number = ctBits.trk;
     if (reply && conn.state !== 'bidir') {
       conn.state = 'bidir';

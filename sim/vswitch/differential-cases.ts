@@ -17,6 +17,12 @@ export function udp(port: number, s: number, d: number, sport = 1000, dport = 20
 export function tcp(port: number, s: number, d: number, sport: number, dport: number, flags = 0x02): DiffPacket {
   return { port, frame: tcp4({ srcMac: mac(s), dstMac: mac(d), srcIp: ip(s), dstIp: ip(d), srcPort: sport, dstPort: dport, flags }) };
 }
+/** A TCP segment of the 10.0.0.s:4444 <-> 10.0.0.d:80 connection (ports swapped when sent from the server). */
+export function tcpSeq(port: number, s: number, d: number, flags: number, seq: number, ack: number, dataBytes = 0): DiffPacket {
+  const client = s < d;
+  return { port, frame: tcp4({ srcMac: mac(s), dstMac: mac(d), srcIp: ip(s), dstIp: ip(d), srcPort: client ? 4444 : 80, dstPort: client ? 80 : 4444,
+    flags, seq, ack, data: new Uint8Array(dataBytes) }) };
+}
 export function ping(port: number, s: number, d: number, reply = false, id = 7): DiffPacket {
   return { port, frame: icmp4Echo({ srcMac: mac(s), dstMac: mac(d), srcIp: ip(s), dstIp: ip(d), identifier: id, sequence: 1, reply }) };
 }
@@ -216,6 +222,17 @@ export const diffCases: readonly DiffCase[] = [
       { port: 2, frame: icmp4Error({ routerIp: ip(2), routerMac: mac(2), type: 3, code: 3, original: udp4({ srcMac: mac(1), dstMac: mac(2), srcIp: '10.0.0.100', dstIp: ip(2), srcPort: 1000, dstPort: 2000, data: z }) }) },
       udp(3, 3, 5, 3333, 53),
       { port: 4, frame: icmp4Error({ routerIp: '10.0.0.60', routerMac: mac(6), type: 3, code: 1, original: udp4({ srcMac: mac(3), dstMac: mac(6), srcIp: ip(3), dstIp: '10.0.0.60', srcPort: 3333, dstPort: 7000, data: z }) }) },
+    ],
+  },
+  {
+    name: 'TCP handshake, data, close and reopen through conntrack',
+    flows: ['table=0,tcp actions=ct(zone=11,table=1)', 'table=1,tcp,ct_state=+new-est,in_port=1 actions=ct(commit,zone=11),output:2',
+      'table=1,ct_state=+est-rpl actions=output:3', 'table=1,ct_state=+est+rpl actions=output:4', 'table=1,ct_state=+inv actions=output:1',
+      'table=1,priority=1 actions=output:1,output:2'],
+    packets: [
+      tcpSeq(1, 1, 2, 0x02, 100, 0), tcpSeq(2, 2, 1, 0x12, 500, 101), tcpSeq(1, 1, 2, 0x10, 101, 501),
+      tcpSeq(1, 1, 2, 0x18, 101, 501, 10), tcpSeq(2, 2, 1, 0x10, 501, 111), tcpSeq(1, 1, 2, 0x11, 111, 501),
+      tcpSeq(2, 2, 1, 0x11, 501, 112), tcpSeq(1, 1, 2, 0x10, 112, 502), tcpSeq(1, 1, 2, 0x04, 112, 0), tcpSeq(1, 1, 2, 0x02, 9000, 0),
     ],
   },
 ];
