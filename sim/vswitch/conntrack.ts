@@ -117,6 +117,7 @@ export interface CtResult {
 export interface CtRequest {
   readonly zone: number;
   readonly commit: boolean;
+  readonly force?: boolean;
   /** The ct action had a nat clause; `spec` when it gave a range (for new connections). */
   readonly nat?: { readonly spec?: NatSpec };
   /** ICMP error inner tuple (orig direction as seen by the sender of the erroring packet), for rel. */
@@ -180,6 +181,11 @@ export class Conntrack {
       };
     }
     let found = this.find(req.zone, tuple);
+    if (found && found.reply && req.commit && req.force) {
+      // ct(commit,force): a reply-direction packet ends the connection and starts one in its own direction.
+      this.remove(found.conn);
+      found = undefined;
+    }
     if (found && tuple.proto === 6 && tcpReopens(found.conn, req.tcpFlags ?? 0)) {
       // A SYN on a closed connection starts a new one (CT_UPDATE_NEW in conntrack-tcp.c).
       this.remove(found.conn);

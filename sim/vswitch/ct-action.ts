@@ -29,7 +29,7 @@ export function ctAction(ct: Conntrack, s: Slots, frame: Uint8Array, a: Extract<
   const commit = (a.flags & 1) !== 0;
   const tuple = tupleOf(s, icmpIdOf(frame, s));
   const res = ct.process(tuple, {
-    zone, commit, ...(nat ? { nat: natSpecOf(nat) } : {}), ...icmpInnerOf(frame, s),
+    zone, commit, force: (a.flags & 2) !== 0, ...(nat ? { nat: natSpecOf(nat) } : {}), ...icmpInnerOf(frame, s),
     ...(s[sTcpFlags] !== undefined ? { tcpFlags: s[sTcpFlags] } : {}),
   });
   const after = s.slice();

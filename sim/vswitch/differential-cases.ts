@@ -235,4 +235,11 @@ export const diffCases: readonly DiffCase[] = [
       tcpSeq(2, 2, 1, 0x11, 501, 112), tcpSeq(1, 1, 2, 0x10, 112, 502), tcpSeq(1, 1, 2, 0x04, 112, 0), tcpSeq(1, 1, 2, 0x02, 9000, 0),
     ],
   },
+  {
+    name: 'ct(commit,force) restarts a connection from the reply side',
+    flows: ['table=0,in_port=1,udp actions=ct(zone=12,table=1)', 'table=1,in_port=1,udp,ct_state=+new actions=ct(commit,zone=12),output:2',
+      'table=1,in_port=1,ct_state=+est+rpl actions=output:4', 'table=1,in_port=1,priority=1 actions=output:3',
+      'table=0,in_port=2,udp actions=ct(commit,force,zone=12,table=2)', 'table=2,ct_state=+new actions=output:1', 'table=2,priority=1 actions=output:3'],
+    packets: [udp(1, 1, 2), udp(2, 2, 1, 2000, 1000), udp(1, 1, 2), udp(2, 2, 1, 2000, 1000)],
+  },
 ];
