@@ -130,6 +130,8 @@ function buildIndex(t: readonly Flow[]): TableIndex | null {
 export class FlowTables {
   private readonly tables: Flow[][] = Array.from({ length: tableCount }, () => []);
   private readonly indexes: (TableIndex | null | undefined)[] = new Array(tableCount);
+  /** Per table: does any flow have conjunction actions (undefined: not computed since the last change). */
+  private readonly conjTables: (boolean | undefined)[] = new Array(tableCount);
   private seq = 0;
   /** Bumped on every change: caches compare it. */
   generation = 0;
@@ -178,6 +180,7 @@ export class FlowTables {
         }
         insertSorted(t, flow);
         this.indexes[fm.tableId] = undefined;
+        this.conjTables[fm.tableId] = undefined;
         this.generation++;
         return [];
       }
@@ -188,6 +191,7 @@ export class FlowTables {
           f.instructions = fm.instructions;
           f.conjunctions = conjunctionsOf(fm.instructions);
           this.indexes[f.tableId] = undefined;
+          this.conjTables[f.tableId] = undefined;
         }
         if (hits.length > 0) this.generation++;
         return [];
@@ -209,6 +213,7 @@ export class FlowTables {
     assert(i >= 0, `flow-table: removing a flow not in table ${f.tableId}`);
     t.splice(i, 1);
     this.indexes[f.tableId] = undefined;
+    this.conjTables[f.tableId] = undefined;
     this.generation++;
   }
 
@@ -219,6 +224,7 @@ export class FlowTables {
   restore(s: Flow[][]): void {
     for (let i = 0; i < tableCount; i++) this.tables[i] = s[i]!;
     this.indexes.fill(undefined);
+    this.conjTables.fill(undefined);
     this.generation++;
   }
 
@@ -229,6 +235,12 @@ export class FlowTables {
       flags: fm.flags, importance: fm.importance, conjunctions: conjunctionsOf(fm.instructions), seq: this.seq++,
       createdMs: nowMs, usedMs: nowMs, nPackets: 0, nBytes: 0,
     };
+  }
+
+  private hasConjunctions(id: number): boolean {
+    let v = this.conjTables[id];
+    if (v === undefined) v = this.conjTables[id] = this.tables[id]!.some((f) => f.conjunctions.length > 0);
+    return v;
   }
 
   /** The flow a packet state hits in table `id` (conjunctive matching included), or undefined (miss). */
@@ -242,6 +254,11 @@ export class FlowTables {
       const v = s[idx.slot];
       a = (v === undefined ? undefined : idx.buckets.get(v | 0)) ?? noFlows;
       b = idx.rest;
+    }
+    if (b.length === 0 && !this.hasConjunctions(id)) {
+      // Common case (no flows outside the index, no conjunctions): the first match in priority order wins.
+      for (let k = 0; k < a.length; k++) if (testsHold(s, a[k]!.tests)) return a[k];
+      return undefined;
     }
     let conj: Map<string, Set<number>> | undefined;
     let best: Flow | undefined;
