@@ -59,6 +59,11 @@ export interface TableSchema {
   readonly indexes: readonly (readonly ColumnSchema[])[];
   /** Columns holding strong or weak references, for fast reference bookkeeping at commit. */
   readonly refColumns: readonly ColumnSchema[];
+  /**
+   * Every column name including "_uuid" and "_version" in the order upstream iterates them (its shash
+   * order), which decides which of several errors upstream reports first; see data/shash-order.ts.
+   */
+  readonly upstreamColumnOrder: readonly string[];
 }
 
 export interface DatabaseSchema {

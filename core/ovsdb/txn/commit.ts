@@ -10,11 +10,12 @@
 // Any error throws OvsdbError and nothing is applied: atomicity comes from never touching the Database.
 
 import type { Atom, ColumnSchema, TableSchema } from '../schema/types';
-import { type Datum, datumEquals, datumToString, emptyDatum, zeroUuid } from '../data/datum';
+import { type Datum, compareDatums, datumEquals, datumToString, emptyDatum, zeroUuid } from '../data/datum';
+import { compareAtoms } from '../data/atom';
 import { OvsdbError, ovsdbError } from '../data/error';
 import { indexKey, parseReferrerKey } from './database';
 import type { TxnRow, TxnState } from './txn-state';
-import { makeRow } from './row';
+import { makeRow, type Row } from './row';
 import type { ChangeSet, RowChange } from './change-set';
 import { forEachRef, forEachRefDelta } from './refs';
 
@@ -245,6 +246,20 @@ function indexValues(row: { readonly values: readonly Datum[] }, cols: readonly 
     acc + englishDelimiter(i, cols.length) + s, '');
 }
 
+function compareRows(table: TableSchema, a: Row, b: Row): number {
+  for (const name of table.upstreamColumnOrder) {
+    let c: number;
+    if (name === '_uuid') c = compareAtoms(a.uuid, b.uuid, 'uuid');
+    else if (name === '_version') c = compareAtoms(a.version, b.version, 'uuid');
+    else {
+      const col = table.columnsByName.get(name)!;
+      c = compareDatums(a.values[col.index]!, b.values[col.index]!, col.type);
+    }
+    if (c) return c;
+  }
+  return 0;
+}
+
 function englishDelimiter(i: number, n: number): string {
   if (i === 0) return '';
   if (n === 2) return ' and ';
@@ -254,8 +269,9 @@ function englishDelimiter(i: number, n: number): string {
 function duplicateIndexRow(txn: TxnState, cols: readonly ColumnSchema[], a: TxnRow, b: TxnRow,
   changed: Map<TxnRow, readonly number[] | null>): OvsdbError {
   void txn;
-  // Upstream orders the two rows by comparing all their columns; we order by UUID, also reproducible.
-  if (a.uuid > b.uuid) [a, b] = [b, a];
+  // Upstream puts the rows in a predictable order by comparing all columns in its column iteration order
+  // (_uuid and _version included) and calls the greater one "First".
+  if (compareRows(a.table, a.new!, b.new!) < 0) [a, b] = [b, a];
   const names = `column${cols.length > 1 ? 's' : ''} ` + cols.map((c, i) => `${englishDelimiter(i, cols.length)}"${c.name}"`).join('');
   return ovsdbError('constraint violation',
     `Transaction causes multiple rows in "${a.table.name}" table to have identical values (${indexValues(a.new!, cols)}) for index on ${names}.  ` +

@@ -1,0 +1,89 @@
+// The iteration order of upstream's `struct shash` (a string-keyed hmap), reproduced exactly.
+//
+// Upstream walks JSON objects and schema column sets in hash-table order, and that order decides which
+// error a request gets when it has several problems (the first bad column of a row, the first unexpected
+// member, which of two duplicate rows is "First"). To give byte-identical replies we replay the same
+// hashing (lib/hash.c hash_bytes: MurmurHash3-style mixing, as built without SSE4.2, the distribution
+// default) and the same bucket growth (lib/hmap.c: insert at bucket head, expand when n/2 > mask, rehash
+// by walking old buckets in order).
+
+const maxKeys = 1_000_000;
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+function mhashAdd(hash: number, data: number): number {
+  if (data !== 0) {
+    let d = Math.imul(data, 0xcc9e2d51) >>> 0;
+    d = rotl(d, 15);
+    d = Math.imul(d, 0x1b873593) >>> 0;
+    hash = (hash ^ d) >>> 0;
+  }
+  hash = rotl(hash, 13);
+  return (Math.imul(hash, 5) + 0xe6546b64) >>> 0;
+}
+
+function mhashFinish(hash: number): number {
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b) >>> 0;
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35) >>> 0;
+  hash ^= hash >>> 16;
+  return hash >>> 0;
+}
+
+/** Upstream's hash_string(s, 0) over the UTF-8 bytes of `s`. */
+export function ovsHashString(s: string): number {
+  const bytes = new TextEncoder().encode(s);
+  let hash = 0;
+  let i = 0;
+  for (; i + 4 <= bytes.length; i += 4) {
+    hash = mhashAdd(hash, (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0);
+  }
+  if (i < bytes.length) {
+    let tmp = 0;
+    for (let k = 0; i + k < bytes.length; k++) tmp |= bytes[i + k]! << (8 * k);
+    hash = mhashAdd(hash, tmp >>> 0);
+  }
+  return mhashFinish((hash ^ bytes.length) >>> 0);
+}
+
+function calcMask(capacity: number): number {
+  let mask = Math.floor(capacity / 2);
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  mask |= (mask & 1) << 1;
+  return mask;
+}
+
+/** The order in which upstream iterates an shash built by inserting `keys` in this order. */
+export function shashOrder(keys: readonly string[]): string[] {
+  if (keys.length > maxKeys) throw new RangeError(`shashOrder: ${keys.length} keys exceeds ${maxKeys}`);
+  let mask = 0;
+  let buckets: Array<Array<[string, number]>> = [[]];
+  let n = 0;
+  for (const key of keys) {
+    const hash = ovsHashString(key);
+    buckets[hash & mask]!.unshift([key, hash]);
+    n++;
+    if (Math.floor(n / 2) > mask) {
+      const newMask = calcMask(n);
+      if (newMask > mask) {
+        const old = buckets;
+        mask = newMask;
+        buckets = Array.from({ length: mask + 1 }, () => []);
+        for (const bucket of old) for (const entry of bucket) buckets[entry[1] & mask]!.unshift(entry);
+      }
+    }
+  }
+  return buckets.flatMap((b) => b.map(([k]) => k));
+}
+
+/** Object.entries of a JSON object in upstream's iteration order. */
+export function shashEntries<T>(object: { readonly [key: string]: T }): Array<[string, T]> {
+  return shashOrder(Object.keys(object)).map((k) => [k, object[k]!]);
+}
