@@ -60,15 +60,18 @@ function calcMask(capacity: number): number {
   return mask;
 }
 
-/** The order in which upstream iterates an shash built by inserting `keys` in this order. */
-export function shashOrder(keys: readonly string[]): string[] {
-  if (keys.length > maxKeys) throw new RangeError(`shashOrder: ${keys.length} keys exceeds ${maxKeys}`);
+/**
+ * The order in which upstream iterates an hmap built by inserting `items` in this order with the given
+ * 32-bit hashes (no removals): buckets in index order, newest first within a bucket.
+ */
+export function hmapOrder<T>(items: readonly T[], hashOf: (item: T) => number): T[] {
+  if (items.length > maxKeys) throw new RangeError(`hmapOrder: ${items.length} items exceeds ${maxKeys}`);
   let mask = 0;
-  let buckets: Array<Array<[string, number]>> = [[]];
+  let buckets: Array<Array<[T, number]>> = [[]];
   let n = 0;
-  for (const key of keys) {
-    const hash = ovsHashString(key);
-    buckets[hash & mask]!.unshift([key, hash]);
+  for (const item of items) {
+    const hash = hashOf(item) >>> 0;
+    buckets[hash & mask]!.unshift([item, hash]);
     n++;
     if (Math.floor(n / 2) > mask) {
       const newMask = calcMask(n);
@@ -76,11 +79,21 @@ export function shashOrder(keys: readonly string[]): string[] {
         const old = buckets;
         mask = newMask;
         buckets = Array.from({ length: mask + 1 }, () => []);
-        for (const bucket of old) for (const entry of bucket) buckets[entry[1] & mask]!.unshift(entry);
+        for (const bucket of old) for (const entry of bucket) buckets[(entry[1] & mask) >>> 0]!.unshift(entry);
       }
     }
   }
-  return buckets.flatMap((b) => b.map(([k]) => k));
+  return buckets.flatMap((b) => b.map(([item]) => item));
+}
+
+/** The order in which upstream iterates an shash built by inserting `keys` in this order. */
+export function shashOrder(keys: readonly string[]): string[] {
+  return hmapOrder(keys, ovsHashString);
+}
+
+/** Upstream's uuid_hash: the first 32 bits of the UUID (its first 8 hex digits). */
+export function ovsUuidHash(uuid: string): number {
+  return parseInt(uuid.slice(0, 8), 16) >>> 0;
 }
 
 /** Object.entries of a JSON object in upstream's iteration order. */

@@ -12,6 +12,7 @@
 import type { Atom, ColumnSchema, TableSchema } from '../schema/types';
 import { type Datum, compareDatums, datumEquals, datumToString, emptyDatum, zeroUuid } from '../data/datum';
 import { compareAtoms } from '../data/atom';
+import { hmapOrder, ovsUuidHash } from '../data/shash-order';
 import { OvsdbError, ovsdbError } from '../data/error';
 import { indexKey, parseReferrerKey } from './database';
 import type { TxnRow, TxnState } from './txn-state';
@@ -21,8 +22,18 @@ import { forEachRef, forEachRefDelta } from './refs';
 
 export function precommit(txn: TxnState, comments: readonly string[], durable: boolean): ChangeSet {
   const changed = new Map<TxnRow, readonly number[] | null>();
-  const live = (): TxnRow[] => txn.order.filter((t) => isLive(t, changed));
   for (const t of txn.order) noteChanges(t, changed);
+  // Rows present now and unchanged are dropped from upstream's transaction; rows touched later are added.
+  const determined = txn.order.length;
+  /**
+   * The transaction's rows in the order upstream checks them (tables in first-touch order, rows in its
+   * row hash table order), so that when several rows fail the same check, the error names the same row.
+   */
+  const upstreamOrder = (): TxnRow[] => {
+    const inTxn = txn.order.filter((t, i) => i >= determined || isLive(t, changed));
+    const tables = [...new Set(inTxn.map((t) => t.table))];
+    return tables.flatMap((table) => hmapOrder(inTxn.filter((t) => t.table === table), (t) => ovsUuidHash(t.uuid)));
+  };
 
   // 2. Strong references.
   const refDelta = new Map<string, Map<string, number>>();
@@ -38,7 +49,7 @@ export function precommit(txn: TxnState, comments: readonly string[], durable: b
   };
   const finalRefs = (table: TableSchema, uuid: string): number =>
     txn.db.store(table).strongRefCount(uuid) + (refDelta.get(table.name)?.get(uuid) ?? 0);
-  for (const t of live()) {
+  for (const t of upstreamOrder().filter((r) => isLive(r, changed))) {
     const cols = changed.get(t);
     for (const col of t.table.refColumns) {
       if (cols && !cols.includes(col.index)) continue;
@@ -54,7 +65,7 @@ export function precommit(txn: TxnState, comments: readonly string[], durable: b
       });
     }
   }
-  for (const t of live()) {
+  for (const t of upstreamOrder()) {
     if (t.old !== null && t.new === null) {
       const n = finalRefs(t.table, t.uuid);
       if (n > 0) {
@@ -107,7 +118,7 @@ export function precommit(txn: TxnState, comments: readonly string[], durable: b
       if (src && src.new !== null) src.weakCheck = true;
     }
   }
-  for (const t of txn.order) {
+  for (const t of upstreamOrder()) {
     if (t.new === null) continue;
     // Rows whose weak columns changed, and rows referring to a deleted row, are the only ones that can
     // hold dangling weak references.
@@ -142,7 +153,7 @@ export function precommit(txn: TxnState, comments: readonly string[], durable: b
 
   // 6. Unique indexes.
   const pending = new Map<string, TxnRow>();
-  for (const t of txn.order) {
+  for (const t of upstreamOrder()) {
     if (t.new === null || !isLive(t, changed)) continue;
     t.table.indexes.forEach((cols, i) => {
       const key = `${t.table.name}\u0000${i}\u0000${indexKey(t.new!, cols)}`;
