@@ -33,9 +33,33 @@ function mhashFinish(hash: number): number {
   return hash >>> 0;
 }
 
-/** Upstream's hash_string(s, 0) over the UTF-8 bytes of `s`. */
+const hashCache = new Map<string, number>();
+/** Bound on memoized names: column and member names repeat endlessly, arbitrary strings do not. */
+const maxCachedHashes = 100_000;
+
+/** Upstream's hash_string(s, 0) over the UTF-8 bytes of `s` (memoized). */
 export function ovsHashString(s: string): number {
-  const bytes = new TextEncoder().encode(s);
+  let h = hashCache.get(s);
+  if (h === undefined) {
+    if (hashCache.size >= maxCachedHashes) hashCache.clear();
+    h = hashBytes(utf8(s));
+    hashCache.set(s, h);
+  }
+  return h;
+}
+
+function utf8(s: string): Uint8Array {
+  // ASCII fast path (every schema name); TextEncoder otherwise.
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return new TextEncoder().encode(s);
+    out[i] = c;
+  }
+  return out;
+}
+
+function hashBytes(bytes: Uint8Array): number {
   let hash = 0;
   let i = 0;
   for (; i + 4 <= bytes.length; i += 4) {
@@ -65,6 +89,7 @@ function calcMask(capacity: number): number {
  * 32-bit hashes (no removals): buckets in index order, newest first within a bucket.
  */
 export function hmapOrder<T>(items: readonly T[], hashOf: (item: T) => number): T[] {
+  if (items.length < 2) return items.slice();
   if (items.length > maxKeys) throw new RangeError(`hmapOrder: ${items.length} items exceeds ${maxKeys}`);
   let mask = 0;
   let buckets: Array<Array<[T, number]>> = [[]];

@@ -31,6 +31,7 @@ export function precommit(txn: TxnState, comments: readonly string[], durable: b
    */
   const upstreamOrder = (): TxnRow[] => {
     const inTxn = txn.order.filter((t, i) => i >= determined || isLive(t, changed));
+    if (inTxn.length < 2) return inTxn;
     const tables = [...new Set(inTxn.map((t) => t.table))];
     return tables.flatMap((table) => hmapOrder(inTxn.filter((t) => t.table === table), (t) => ovsUuidHash(t.uuid)));
   };
