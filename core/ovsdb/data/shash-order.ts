@@ -111,9 +111,21 @@ export function hmapOrder<T>(items: readonly T[], hashOf: (item: T) => number): 
   return buckets.flatMap((b) => b.map(([item]) => item));
 }
 
-/** The order in which upstream iterates an shash built by inserting `keys` in this order. */
+const orderCache = new Map<string, readonly string[]>();
+/** Bound on memoized key lists (rows of one table repeat the same few column lists). */
+const maxCachedOrders = 10_000;
+
+/** The order in which upstream iterates an shash built by inserting `keys` in this order (memoized). */
 export function shashOrder(keys: readonly string[]): string[] {
-  return hmapOrder(keys, ovsHashString);
+  if (keys.length < 2) return keys.slice();
+  const cacheKey = keys.join('\u0000');
+  let order = orderCache.get(cacheKey);
+  if (order === undefined) {
+    if (orderCache.size >= maxCachedOrders) orderCache.clear();
+    order = hmapOrder(keys, ovsHashString);
+    orderCache.set(cacheKey, order);
+  }
+  return order.slice();
 }
 
 /** Upstream's uuid_hash: the first 32 bits of the UUID (its first 8 hex digits). */
