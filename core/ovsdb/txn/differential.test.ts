@@ -15,7 +15,12 @@ import { transact } from './execute';
 import { SeededRandom } from '../../runtime/seeded-random';
 import fc from 'fast-check';
 import { abstractOp, materialize } from './random-txns.test';
-import type { Json } from '../data/json';
+import { type Json, jsonToString } from '../data/json';
+
+/** Our reply as a client reads it: printed the way upstream prints JSON (reals as "%.15g"), parsed back. */
+function onTheWire(result: Json): Json {
+  return JSON.parse(jsonToString(result, false)) as Json;
+}
 
 describe('ovsdb transactions: differential against upstream ovsdb-server', function () {
   this.timeout(60_000);
@@ -37,7 +42,7 @@ describe('ovsdb transactions: differential against upstream ovsdb-server', funct
           const theirs = await server.transact(params);
           const out = transact(db, params, { random });
           assert.equal(out.kind, 'done', `blocked on ${JSON.stringify(ops)}`);
-          const ours = out.kind === 'done' ? out.result : null;
+          const ours = out.kind === 'done' ? onTheWire(out.result) : null;
           const opList = ops as readonly Json[];
           // Compare as text: assert's structural diff of large replies is slow to render.
           const a = JSON.stringify(comparableReply(opList, ours, ourNames));
@@ -73,7 +78,7 @@ describe('ovsdb transactions: differential against upstream ovsdb-server', funct
           const theirs = await server.transact(params);
           const out = transact(db, params, { random });
           assert.equal(out.kind, 'done');
-          const a = JSON.stringify(comparableReply(ops, out.kind === 'done' ? out.result : null, ourNames));
+          const a = JSON.stringify(comparableReply(ops, out.kind === 'done' ? onTheWire(out.result) : null, ourNames));
           const b = JSON.stringify(comparableReply(ops, theirs, theirNames));
           assert.ok(a === b, `seed ${seed} sequence ${s} transaction ${n}: ${JSON.stringify(ops)}\n  ours:     ${a}\n  upstream: ${b}`);
           compared++;
@@ -117,7 +122,7 @@ describe('ovsdb transactions: differential against upstream ovsdb-server', funct
         const params: Json = ['_Server', ...ops];
         const theirs = await server.transact(params);
         const out = transact(db, params, { random });
-        assert.deepEqual(out.kind === 'done' ? out.result : null, theirs, JSON.stringify(ops));
+        assert.deepEqual(out.kind === 'done' ? onTheWire(out.result) : null, theirs, JSON.stringify(ops));
       }
     } finally {
       server.stop();
