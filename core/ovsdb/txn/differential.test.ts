@@ -15,6 +15,7 @@ import { transact } from './execute';
 import { SeededRandom } from '../../runtime/seeded-random';
 import fc from 'fast-check';
 import { abstractOp, materialize } from './random-txns.test';
+import { changeSetToLogRecord } from './log-record';
 import { type Json, jsonToString } from '../data/json';
 
 /** Our reply as a client reads it: printed the way upstream prints JSON (reals as "%.15g"), parsed back. */
@@ -57,12 +58,13 @@ describe('ovsdb transactions: differential against upstream ovsdb-server', funct
     });
   });
 
-  it('random transaction sequences (fast-check) give identical replies', async () => {
+  it('random transaction sequences (fast-check) give identical replies and identical database files', async () => {
     const seed = Number(process.env.PROPERTY_SEED ?? 20261125);
     console.log(`    random differential seed ${seed} (replay with PROPERTY_SEED=${seed})`);
     const sequences = fc.sample(fc.array(fc.array(abstractOp, { minLength: 1, maxLength: 4 }), { minLength: 40, maxLength: 40 }),
       { seed, numRuns: 5 });
     let compared = 0;
+    let records = 0;
     for (const [s, txns] of sequences.entries()) {
       const server = await UpstreamServer.start(testSchemaJson);
       const db = new Database(parseDatabaseSchema(testSchemaJson));
@@ -71,6 +73,7 @@ describe('ovsdb transactions: differential against upstream ovsdb-server', funct
       const explicitUuid = (): string => `${(next++).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
       const theirNames = new Map<string, string>();
       const ourNames = new Map<string, string>();
+      const ourRecords: Json[] = [];
       try {
         for (const [n, abstract] of txns.entries()) {
           const ops = abstract.flatMap((op, j) => materialize(db, op, n * 10 + j, explicitUuid));
@@ -81,13 +84,19 @@ describe('ovsdb transactions: differential against upstream ovsdb-server', funct
           const a = JSON.stringify(comparableReply(ops, out.kind === 'done' ? onTheWire(out.result) : null, ourNames));
           const b = JSON.stringify(comparableReply(ops, theirs, theirNames));
           assert.ok(a === b, `seed ${seed} sequence ${s} transaction ${n}: ${JSON.stringify(ops)}\n  ours:     ${a}\n  upstream: ${b}`);
+          const record = out.kind === 'done' && out.changeSet ? changeSetToLogRecord(out.changeSet) : null;
+          if (record) ourRecords.push(onTheWire(record));
           compared++;
         }
+        // Every insert named its UUID, so the database files must match record for record.
+        assert.deepEqual(ourRecords, server.logRecords(), `seed ${seed} sequence ${s}: database file records differ`);
+        records += ourRecords.length;
       } finally {
         server.stop();
       }
     }
     assert.equal(compared, 200);
+    assert.ok(records > 10, `only ${records} log records compared`);
   });
 
   it('get_schema: our schema printing equals upstream for the test schema, OVN_Southbound and _Server', async () => {

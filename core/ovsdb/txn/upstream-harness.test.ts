@@ -105,6 +105,22 @@ export class UpstreamServer {
     return reply.error !== null ? { rpcError: reply.error } : reply.result;
   }
 
+  /** The records of the server's database file after the schema record ("_date" removed). */
+  logRecords(): Json[] {
+    const text = fs.readFileSync(path.join(this.dir, 'db'), 'utf8');
+    const out: Json[] = [];
+    const re = /OVSDB JSON (\d+) [0-9a-f]+\n/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      const body = text.slice(re.lastIndex, re.lastIndex + Number(m[1]));
+      const record = JSON.parse(body) as Record<string, Json>;
+      delete record._date;
+      out.push(record);
+      re.lastIndex += Number(m[1]);
+    }
+    return out.slice(1);
+  }
+
   stop(): void {
     this.sock.destroy();
     if (this.proc.pid !== undefined && this.proc.exitCode === null) this.proc.kill('SIGTERM');
