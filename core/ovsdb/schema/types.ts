@@ -108,16 +108,6 @@ export function isSet(type: ColumnType): boolean {
   return type.value === null && !(type.min === 1 && type.max === 1);
 }
 
-/** The type describing the keys only (used for "delete" mutations on maps with a set of keys). */
-export function keySetType(type: ColumnType): ColumnType {
-  return { key: type.key, value: null, min: 0, max: Infinity };
-}
-
-/** A type like `type` with its constraints removed: used to parse enum values and mutator arguments. */
-export function unconstrained(base: BaseType): BaseType {
-  return plainBaseType(base.type);
-}
-
 /** Upstream's ovsdb_type_to_english, used in error messages. */
 export function typeToEnglish(type: ColumnType): string {
   if (type.min === 1 && type.max === 1 && type.value === null) return type.key.type;
