@@ -56,6 +56,11 @@ export function defaultDatum(type: ColumnType): Datum {
   };
 }
 
+/** A one-atom datum (scalar or one-element set). */
+export function scalarDatum(atom: Atom): Datum {
+  return { keys: [atom], values: null };
+}
+
 /**
  * Builds a canonical datum from unsorted keys (and values). Duplicate keys are an error, as upstream's
  * ovsdb_datum_sort reports them ("set contains duplicate" / "map contains duplicate key").

@@ -96,6 +96,11 @@ export function plainBaseType(type: AtomicType): BaseType {
   });
 }
 
+/** A base type like `base` with its constraints removed (e.g. to parse values for display or diffs). */
+export function unconstrained(base: BaseType): BaseType {
+  return plainBaseType(base.type);
+}
+
 export function isScalar(type: ColumnType): boolean {
   return type.min === 1 && type.max === 1 && type.value === null;
 }
