@@ -15,6 +15,10 @@ import { formatDumpFlow } from './text/flow-format';
 import { parseFlow } from './text/flow-parse';
 import { formatGroup, parseGroup } from './text/group-text';
 import { formatActions } from './text/action-format';
+import { formatMatch } from './text/match-format';
+import { fromHex, toHex } from './bytes';
+import { nxpint, readPacketIn2Fields } from './messages/packet-in2';
+import { oxm } from './testdata/samples';
 
 const corpusFile = path.join(__dirname, '..', '..', '..', 'core', 'openflow', 'testdata', 'ovn-flows.txt');
 const replyTimeoutMs = 10000;
@@ -173,5 +177,54 @@ describe('openflow vs a real ovs-vswitchd', function () {
     const theirs = out.split('\n').filter((l) => l.startsWith(' group_id=')).map((l) => l.slice(1)).sort();
     assert.deepEqual(groups.map(formatGroup).sort(), theirs);
     assert.ok(groups.some((g) => g.buckets.some((b) => formatActions(b.actions).startsWith('ct(commit'))));
+  });
+
+  it('sends NXT_PACKET_IN2 with userdata and a continuation that we decode, and accepts our NXT_RESUME', async () => {
+    const c = client!;
+    // As pinctrl does: NXT_PACKET_IN2 format, and a miss_send_len so a service connection gets packet-ins.
+    c.send({ type: 'nx_set_packet_in_format', xid: 7000, format: 2 });
+    c.send({ type: 'set_config', xid: 7000, flags: 0, missSendLen: 0xffff });
+    const flow = parseFlow('table=60,priority=10,arp actions=load:0x2a->NXM_NX_REG3[],controller(userdata=01.02.03.04,pause),resubmit(,61)', 7001);
+    const after = parseFlow('table=61,priority=10,arp actions=load:0x7->NXM_NX_REG4[],controller(userdata=05)', 7002);
+    assert.ok(flow.ok && after.ok);
+    c.send({ ...flow.flowMod, cookie: 0xabcn });
+    c.send(after.flowMod);
+    await c.barrier(7003);
+    const frame = fromHex('ffffffffffff0000000000010806000108000604000100000000000a0000010000000000000a000002');
+    c.send({
+      type: 'packet_out', xid: 7004, bufferId: 0xffffffff, match: [oxm('in_port_oxm', 'fffffffd'), oxm('metadata', '0000000000000005')],
+      actions: [{ type: 'resubmit', variant: 'table', inPort: 0xfff8, table: 60 }], data: frame,
+    });
+    const pin = await c.waitFor((m) => m.type === 'nx_packet_in2');
+    assert.ok(pin.type === 'nx_packet_in2');
+    const f = readPacketIn2Fields(pin.properties);
+    assert.equal(toHex(f.packet), toHex(frame));
+    // Packets from PACKET_OUT have no rule of origin: OVS reports table 0 and omits the cookie.
+    assert.equal(f.tableId, 0);
+    assert.equal(f.cookie, undefined);
+    assert.equal(f.reason, 1);
+    assert.equal(toHex(f.userdata!), '01020304');
+    assert.ok(f.continuation && f.continuation.length > 0, 'continuation present');
+    const md = formatMatch(f.metadata ?? []);
+    assert.match(md, /reg3=0x2a/);
+    assert.match(md, /metadata=0x5/);
+    assert.match(md, /in_port=CONTROLLER/);
+    // Re-encoding the decoded PACKET_IN2 gives vswitchd's bytes back.
+    const raw = encodeMessage(pin);
+    const again = decodeMessage(raw);
+    assert.ok(again.ok);
+    assert.deepEqual(again.value, pin);
+    // Resume with the packet and the continuation (as pinctrl does); vswitchd must accept it.
+    const resumeProps = pin.properties.filter((p) => p.type === nxpint.packet || p.type === nxpint.continuation || p.type === nxpint.metadata);
+    c.send({ type: 'nx_resume', xid: 7005, properties: resumeProps });
+    await c.barrier(7006);
+    const errors = c.received.filter((m) => m.type === 'error' && m.xid >= 7000);
+    assert.deepEqual(errors, []);
+    // The resumed pipeline ran table 61, whose controller action reports the registers set before and after.
+    const second = await c.waitFor((m) => m.type === 'nx_packet_in2' && m !== pin);
+    assert.ok(second.type === 'nx_packet_in2');
+    const g = readPacketIn2Fields(second.properties);
+    assert.equal(toHex(g.userdata!), '05');
+    assert.match(formatMatch(g.metadata ?? []), /reg3=0x2a,reg4=0x7/);
   });
 });
