@@ -90,11 +90,13 @@ function runOfctl(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
+/** Varies timeouts, flags, importance and the duration's precision across flows to cover every printer branch. */
 function toFlowDesc(m: FlowMod, i: number): FlowDesc {
+  const nsec = [345000000, 0, 123456789][i % 3]!;
   return {
-    tableId: m.tableId, priority: m.priority, idleTimeout: m.idleTimeout, hardTimeout: m.hardTimeout, flags: 0,
-    importance: 0, cookie: BigInt(i), match: m.match,
-    stats: makeOxsStats({ durationSec: 12 + i, durationNsec: 345000000, packets: BigInt(i * 3), bytes: BigInt(i * 300) }),
+    tableId: m.tableId, priority: m.priority, idleTimeout: i % 4 === 1 ? 30 : 0, hardTimeout: i % 5 === 2 ? 60 : 0,
+    flags: i % 7 === 3 ? 1 | 4 : i % 7 === 4 ? 2 | 8 | 16 : 0, importance: i % 6 === 5 ? 9 : 0, cookie: BigInt(i), match: m.match,
+    stats: makeOxsStats({ durationSec: 12 + i, durationNsec: nsec, idleAgeSec: i % 2 ? i : undefined, packets: BigInt(i * 3), bytes: BigInt(i * 300) }),
     instructions: m.instructions,
   };
 }
