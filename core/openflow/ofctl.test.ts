@@ -12,10 +12,11 @@ import { toHex } from './bytes';
 import { frameMessages } from './header';
 import { decodeMessage, encodeMessage } from './messages/codec';
 import { flowDescReplies, makeOxsStats } from './messages/multipart';
-import type { FlowDesc, FlowMod, GroupMod, OfpMessage } from './messages/types';
+import type { FlowDesc, FlowMod, GroupMod, MeterMod, OfpMessage } from './messages/types';
 import { formatDumpFlow, formatFlow } from './text/flow-format';
 import { parseFlow } from './text/flow-parse';
 import { formatGroup, parseGroup } from './text/group-text';
+import { formatMeter, parseMeter } from './text/meter-text';
 import { formatActions } from './text/action-format';
 import { formatMatch } from './text/match-format';
 import { ethernetPortProperty } from './messages/port';
@@ -221,13 +222,36 @@ describe('openflow vs ovs-ofctl: groups, meters, bundles, TLV maps, packet-out, 
     assertExactReencode(res);
   });
 
-  it('decodes add-meter and re-encodes it exactly', async () => {
-    const res = await withSwitch(dir, (sw) => ['add-meter', sw, 'meter=7,pktps,burst,stats,bands=type=drop,rate=100,burst_size=20']);
+  const meters = [
+    'meter=7,pktps,burst,stats,bands=type=drop,rate=100,burst_size=20',
+    'meter=8,kbps,bands=type=drop,rate=2000',
+    'meter=9,kbps,burst,bands=type=dscp_remark,rate=500,burst_size=50,prec_level=1',
+  ];
+  const meterMods: MeterMod[] = [];
+  for (const text of meters) {
+    it(`decodes add-meter ${text} and parseMeter gives the same bytes`, async () => {
+      const res = await withSwitch(dir, (sw) => ['add-meter', sw, text]);
+      assert.equal(res.code, 0, res.stderr);
+      const i = res.received.findIndex((m) => m.type === 'meter_mod');
+      const mm = res.received[i];
+      assert.ok(mm && mm.type === 'meter_mod');
+      assert.equal(mm.meterId, Number(/meter=(\d+)/.exec(text)![1]));
+      assertExactReencode(res);
+      const parsed = parseMeter(text, mm.xid);
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+      assert.equal(toHex(encodeMessage(parsed.meterMod)), toHex(res.raw[i]!));
+      meterMods.push(mm);
+    });
+  }
+
+  it('serves dump-meters (OFPMP_METER_CONFIG) and ovs-ofctl prints what formatMeter prints', async function () {
+    if (meterMods.length !== meters.length) this.skip();
+    const configs = meterMods.map((m) => ({ flags: m.flags, meterId: m.meterId, bands: m.bands }));
+    const res = await withSwitch(dir, (sw) => ['dump-meters', sw], (m) => m.type === 'multipart_request' && m.body.kind === 'meter_config_request'
+      ? [{ type: 'multipart_reply', xid: m.xid, flags: 0, body: { kind: 'meter_config_reply', meters: configs } }] : []);
     assert.equal(res.code, 0, res.stderr);
-    const mm = res.received.find((m) => m.type === 'meter_mod');
-    assert.ok(mm && mm.type === 'meter_mod');
-    assert.equal(mm.meterId, 7);
-    assert.deepEqual(mm.bands.map((b) => [b.bandType, b.rate, b.burstSize]), [[1, 100, 20]]);
+    // ovs-ofctl separates meters with a blank line.
+    assert.equal(res.stdout.split('\n').slice(1).join('\n'), `${configs.map(formatMeter).join('\n\n')}\n`);
     assertExactReencode(res);
   });
 
