@@ -34,3 +34,4 @@ export { parseActionList, parseInstructions } from './text/action-parse';
 export { FlowSyntaxError, parseSubfield } from './text/lex';
 export { formatGroup, parseGroup, ParsedGroup, selectionMethodProperty, readSelectionMethod, SelectionMethod } from './text/group-text';
 export { formatMeter, parseMeter, ParsedMeter, ofpmf, ofpmbt } from './text/meter-text';
+export { ofpet, ofpErrorName, ofpErrorCode, errorCodeTable } from './error-codes';
