@@ -35,3 +35,4 @@ export { FlowSyntaxError, parseSubfield } from './text/lex';
 export { formatGroup, parseGroup, ParsedGroup, selectionMethodProperty, readSelectionMethod, SelectionMethod } from './text/group-text';
 export { formatMeter, parseMeter, ParsedMeter, ofpmf, ofpmbt } from './text/meter-text';
 export { ofpet, ofpErrorName, ofpErrorCode, errorCodeTable } from './error-codes';
+export { buildMatch, flowMod, FlowModSpec, matchEntry, subfield } from './build';
