@@ -2,15 +2,14 @@
 // meter, groups, the OVN flow corpus), check it accepts everything, then dump flows and groups with our own
 // requests and compare our decoding + printing of its replies with `ovs-ofctl dump-flows/dump-groups`.
 import { strict as assert } from 'node:assert';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { upstreamOrSkip } from '../../test-support/upstream';
-import { frameMessages } from './header';
+import { Client, Daemons, waitForFile } from './ovs-sandbox.spec';
 import { decodeMessage, encodeMessage } from './messages/codec';
-import type { FlowDesc, GroupDesc, OfpMessage } from './messages/types';
+import type { FlowDesc, GroupDesc } from './messages/types';
 import { formatDumpFlow } from './text/flow-format';
 import { parseFlow } from './text/flow-parse';
 import { formatGroup, parseGroup } from './text/group-text';
@@ -21,73 +20,11 @@ import { nxpint, readPacketIn2Fields } from './messages/packet-in2';
 import { oxm } from './testdata/samples';
 
 const corpusFile = path.join(__dirname, '..', '..', '..', 'core', 'openflow', 'testdata', 'ovn-flows.txt');
-const replyTimeoutMs = 10000;
-const maxStartupPolls = 100;
-
-/** A tiny OpenFlow client over a unix socket: send messages, wait for the reply to a barrier. */
-class Client {
-  private buf = new Uint8Array(0);
-  readonly received: OfpMessage[] = [];
-  private waiters: Array<() => void> = [];
-  private constructor(private readonly sock: net.Socket) {
-    sock.on('data', (d: Buffer) => {
-      const joined = new Uint8Array(this.buf.length + d.length);
-      joined.set(this.buf);
-      joined.set(d, this.buf.length);
-      const { frames, consumed } = frameMessages(joined);
-      this.buf = joined.slice(consumed);
-      for (const f of frames) {
-        const r = decodeMessage(f);
-        if (!r.ok) throw new Error(`cannot decode vswitchd message: ${r.error.message}`);
-        if (r.value.type === 'echo_request') this.send({ type: 'echo_reply', xid: r.value.xid, data: r.value.data });
-        this.received.push(r.value);
-      }
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-
-  static connect(p: string): Promise<Client> {
-    return new Promise((resolve, reject) => {
-      const s = net.createConnection(p, () => resolve(new Client(s)));
-      s.on('error', reject);
-    });
-  }
-
-  send(m: OfpMessage): void {
-    this.sock.write(encodeMessage(m));
-  }
-
-  /** Resolves once a message matching `pred` has arrived. */
-  waitFor(pred: (m: OfpMessage) => boolean): Promise<OfpMessage> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for vswitchd')), replyTimeoutMs);
-      const check = () => {
-        const m = this.received.find(pred);
-        if (m) { clearTimeout(timer); resolve(m); } else this.waiters.push(check);
-      };
-      check();
-    });
-  }
-
-  async barrier(xid: number): Promise<void> {
-    this.send({ type: 'barrier_request', xid });
-    await this.waitFor((m) => m.type === 'barrier_reply' && m.xid === xid);
-  }
-
-  close(): void {
-    this.sock.destroy();
-  }
-}
 
 describe('openflow vs a real ovs-vswitchd', function () {
   this.timeout(60000);
   let dir = '';
-  const children: ChildProcess[] = [];
-  const start = (cmd: string, args: string[]) => spawn(cmd, args, { env: env(), stdio: 'ignore' });
-  const waitForFile = async (f: string) => {
-    for (let i = 0; i < maxStartupPolls && !fs.existsSync(f); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(fs.existsSync(f), `${f} did not appear`);
-  };
+  let daemons: Daemons | undefined;
   let client: Client | undefined;
   const env = () => ({ ...process.env, OVS_RUNDIR: dir, OVS_DBDIR: dir, OVS_LOGDIR: dir });
   const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { env: env(), encoding: 'utf8' });
@@ -100,10 +37,11 @@ describe('openflow vs a real ovs-vswitchd', function () {
     const dbSock = `unix:${path.join(dir, 'db.sock')}`;
     run('ovsdb-tool', ['create', db, '/usr/share/openvswitch/vswitch.ovsschema']);
     // Daemons run as our children (not --detach) so that stopping them also reaps them.
-    children.push(start('ovsdb-server', [db, `--remote=p${dbSock}`, '-vconsole:off', `--log-file=${path.join(dir, 'ovsdb.log')}`]));
+    daemons = new Daemons(env());
+    daemons.start('ovsdb-server', [db, `--remote=p${dbSock}`, '-vconsole:off', `--log-file=${path.join(dir, 'ovsdb.log')}`]);
     await waitForFile(path.join(dir, 'db.sock'));
     run('ovs-vsctl', [`--db=${dbSock}`, '--no-wait', 'init']);
-    children.push(start('ovs-vswitchd', [dbSock, '-vconsole:off', `--log-file=${path.join(dir, 'vsd.log')}`, '--disable-system']));
+    daemons.start('ovs-vswitchd', [dbSock, '-vconsole:off', `--log-file=${path.join(dir, 'vsd.log')}`, '--disable-system']);
     run('ovs-vsctl', [`--db=${dbSock}`, 'add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=netdev', 'protocols=OpenFlow15']);
     await waitForFile(mgmt());
     client = await Client.connect(mgmt());
@@ -113,12 +51,7 @@ describe('openflow vs a real ovs-vswitchd', function () {
 
   after(async () => {
     client?.close();
-    for (const child of children.reverse()) {
-      if (child.exitCode !== null) continue;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await daemons?.stopAll();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
