@@ -4,7 +4,7 @@
 import type { Match } from '../match';
 import { fieldBytes, fieldByName, preferredCode } from '../oxm-fields';
 import type { OxmEntry } from '../oxm';
-import { FlowSyntaxError, findField, parseCtState, parseFieldValue, parseSmall, parseUint, toBytes } from './lex';
+import { FlowSyntaxError, findField, parseCtState, parseFieldValue, parseSmall, parseUint, portNames, toBytes } from './lex';
 import { FlowView, ones, put } from './match-format';
 
 const protoShorthands: Record<string, readonly [number, number?]> = {
@@ -13,9 +13,6 @@ const protoShorthands: Record<string, readonly [number, number?]> = {
   icmp6: [0x86dd, 58], tcp6: [0x86dd, 6], udp6: [0x86dd, 17], sctp6: [0x86dd, 132],
 };
 
-const portNames: Record<string, number> = {
-  IN_PORT: 0xfff8, TABLE: 0xfff9, NORMAL: 0xfffa, FLOOD: 0xfffb, ALL: 0xfffc, CONTROLLER: 0xfffd, LOCAL: 0xfffe, ANY: 0xffff, NONE: 0xffff,
-};
 
 export function parsePort(s: string): number {
   const named = portNames[s.toUpperCase()];
