@@ -79,6 +79,25 @@ describe('openflow vs flows from a real ovn-controller', function () {
     const dhcp = nb('create', 'DHCP_Options', 'cidr=10.0.0.0/24',
       'options="lease_time"="3600" "router"="10.0.0.1" "server_id"="10.0.0.1" "server_mac"="00:00:00:00:ff:01"').trim();
     nb('lsp-set-dhcpv4-options', 'sw0-p1', dhcp);
+    // More OVN features, for more kinds of flows: conjunctive ACLs over port groups and address sets, reject
+    // (controller), LB hairpin and affinity (learn), gateway MTU (check_pkt_larger), localnet with a VLAN
+    // tag, DNS, IPv6 RA, multicast snooping, ECMP routes (select groups).
+    nb('pg-add', 'pg0', 'sw0-p1', 'sw0-p2');
+    nb('create', 'Address_Set', 'name=as0', 'addresses="10.0.0.11","10.0.0.12","20.0.0.11"');
+    nb('acl-add', 'pg0', 'to-lport', '1003', 'outport == @pg0 && ip4.src == $as0 && tcp.dst >= 1000 && tcp.dst <= 1010', 'allow-related');
+    nb('acl-add', 'sw0', 'from-lport', '1004', 'inport == "sw0-p2" && udp.dst == 53', 'reject');
+    nb('lb-add', 'lb1', '10.0.0.200:8080', '10.0.0.11:80,10.0.0.12:80', 'tcp', '--', 'ls-lb-add', 'sw0', 'lb1');
+    nb('set', 'load_balancer', 'lb1', 'options:affinity_timeout=60');
+    nb('set', 'logical_router_port', 'lr0-sw1', 'options:gateway_mtu=1400');
+    nb('lsp-add', 'sw1', 'ln1', '--', 'lsp-set-type', 'ln1', 'localnet', '--', 'lsp-set-addresses', 'ln1', 'unknown',
+      '--', 'lsp-set-options', 'ln1', 'network_name=phys', '--', 'set', 'logical_switch_port', 'ln1', 'tag=100');
+    nb('set', 'logical_switch', 'sw0', 'other_config:mcast_snoop=true');
+    const dns = nb('create', 'DNS', 'records={"vm1.ovn.org"="10.0.0.11"}').trim();
+    nb('set', 'logical_switch', 'sw0', `dns_records=${dns}`);
+    nb('set', 'logical_router_port', 'lr0-sw0', 'ipv6_ra_configs:address_mode=slaac');
+    nb('lr-route-add', 'lr0', '30.0.0.0/24', '20.0.0.21', '--', '--ecmp', 'lr-route-add', 'lr0', '30.0.0.0/24', '20.0.0.22');
+    vsctl('set', 'open', '.', 'external_ids:ovn-bridge-mappings=phys:br-phys');
+    vsctl('add-br', 'br-phys', '--', 'set', 'bridge', 'br-phys', 'datapath_type=netdev');
     vsctl('add-port', 'br-int', 'p1', '--', 'set', 'interface', 'p1', 'type=internal', 'external_ids:iface-id=sw0-p1');
     await waitForFile(mgmt());
     // --wait=hv only waits for chassis that exist, so first wait until ovn-controller has installed the
@@ -138,6 +157,11 @@ describe('openflow vs flows from a real ovn-controller', function () {
 
   it('parses every flow ovn-controller installed into the FLOW_MOD bytes ovs-ofctl add-flows sends', async () => {
     assert.ok(dumpText.length >= minExpectedFlows, `only ${dumpText.length} flows`);
+    // The deployment must really exercise the Nicira actions and matches this codec exists for.
+    for (const needle of ['conjunction(', 'conj_id=', 'learn(', 'check_pkt_larger(', 'controller(userdata=', 'pause',
+      'ct(commit', 'nat(', 'group:', 'push_vlan', 'ct_state=', 'ct_mark', 'move:', 'resubmit(', 'clone(', 'ct_clear', 'dec_ttl']) {
+      assert.ok(dumpText.some((l) => l.includes(needle)), `no installed flow contains "${needle}"`);
+    }
     const file = p('ovn-flows.txt');
     fs.writeFileSync(file, `${dumpText.join('\n')}\n`);
     const captured = await captureFlowMods(file, p('capture.sock'));
