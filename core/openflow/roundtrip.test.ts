@@ -70,6 +70,16 @@ describe('openflow round trips', () => {
     const r3 = decodeMessage(badOxm);
     assert.ok(!r3.ok);
     assert.match(r3.error.message, /^OFPT_FLOW_MOD: unknown OXM field class 0x123 .*at offset 52$/);
+    // An error deep inside (a truncated NXAST_CT nested action) still names the message, then the element.
+    const fm = sampleMessages().find((x) => x.type === 'flow_mod');
+    assert.ok(fm && fm.type === 'flow_mod');
+    const ctOnly = encodeMessage({ ...fm, match: [], instructions: [{ type: 'apply_actions', actions: sampleActions.filter((a) => a.type === 'ct').slice(0, 1) }] });
+    const broken = ctOnly.slice();
+    broken[broken.length - 9] = 0xff; // corrupt the nested set_field OXM header's length byte
+    const r4 = decodeMessage(broken);
+    assert.ok(!r4.ok);
+    assert.equal(r4.error.what, 'OFPT_FLOW_MOD');
+    assert.match(r4.error.message, /^OFPT_FLOW_MOD: (OFPAT|NXAST|experimenter|OFPIT).* at offset \d+$/);
   });
 });
 
