@@ -36,3 +36,4 @@ export { formatGroup, parseGroup, ParsedGroup, selectionMethodProperty, readSele
 export { formatMeter, parseMeter, ParsedMeter, ofpmf, ofpmbt } from './text/meter-text';
 export { ofpet, ofpErrorName, ofpErrorCode, errorCodeTable } from './error-codes';
 export { buildMatch, flowMod, FlowModSpec, matchEntry, subfield } from './build';
+export { flowModCommands, FlowModCommand } from './text/flow-parse';

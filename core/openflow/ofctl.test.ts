@@ -14,7 +14,7 @@ import { decodeMessage, encodeMessage } from './messages/codec';
 import { flowDescReplies, makeOxsStats } from './messages/multipart';
 import type { FlowDesc, FlowMod, GroupMod, MeterMod, OfpMessage } from './messages/types';
 import { formatDumpFlow, formatFlow } from './text/flow-format';
-import { parseFlow } from './text/flow-parse';
+import { FlowModCommand, parseFlow } from './text/flow-parse';
 import { formatGroup, parseGroup } from './text/group-text';
 import { formatMeter, parseMeter } from './text/meter-text';
 import { formatActions } from './text/action-format';
@@ -136,6 +136,28 @@ describe('openflow vs ovs-ofctl', function () {
     }
     assert.deepEqual(mismatches, []);
   });
+
+  const modifyDelete: Array<[string[], string, FlowModCommand]> = [
+    [['del-flows'], 'table=8,reg14=1', 'delete'],
+    [['--strict', 'del-flows'], 'priority=50,reg14=1', 'delete_strict'],
+    [['del-flows'], '', 'delete'],
+    [['del-flows'], 'cookie=0x1234/-1,out_port=5', 'delete'],
+    [['mod-flows'], 'table=8,reg14=1 actions=drop', 'modify'],
+    [['mod-flows'], 'reg14=1 actions=output:3', 'modify'],
+    [['--strict', 'mod-flows'], 'priority=7,metadata=0x3,ip actions=load:0x1->NXM_NX_REG15[],resubmit(,37)', 'modify_strict'],
+  ];
+  for (const [verb, text, command] of modifyDelete) {
+    it(`parses ${verb.join(' ')} '${text}' into the bytes ovs-ofctl sends`, async () => {
+      const res = await withSwitch(dir, (sw) => [...verb, sw, ...(text ? [text] : [])]);
+      assert.equal(res.code, 0, res.stderr);
+      const i = res.received.findIndex((m) => m.type === 'flow_mod');
+      const fm = res.received[i];
+      assert.ok(fm && fm.type === 'flow_mod');
+      const p = parseFlow(text, fm.xid, command);
+      assert.ok(p.ok, p.ok ? '' : p.error);
+      assert.equal(toHex(encodeMessage(p.flowMod)), toHex(res.raw[i]!));
+    });
+  }
 
   it('prints each decoded flow exactly as ovs-ofctl parse-flows does', function () {
     if (flowMods.length === 0) this.skip();
