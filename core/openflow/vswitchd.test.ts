@@ -160,4 +160,26 @@ describe('openflow vs a real ovs-vswitchd', function () {
     assert.equal(toHex(g.userdata!), '05');
     assert.match(formatMatch(g.metadata ?? []), /reg3=0x2a,reg4=0x7/);
   });
+
+  it('sends PORT_STATUS when a port is added, and a port description we decode like ovs-ofctl', async () => {
+    const c = client!;
+    run('ovs-vsctl', [`--db=unix:${path.join(dir, 'db.sock')}`, 'add-port', 'br0', 'p9', '--', 'set', 'interface', 'p9', 'type=internal', 'ofport_request=9']);
+    const ps = await c.waitFor((m) => m.type === 'port_status' && m.port.name === 'p9');
+    assert.ok(ps.type === 'port_status');
+    assert.equal(ps.reason, 0);
+    assert.equal(ps.port.portNo, 9);
+    c.send({ type: 'multipart_request', xid: 8000, flags: 0, body: { kind: 'port_desc_request', portNo: 0xffffffff } });
+    await c.waitFor((m) => m.type === 'multipart_reply' && m.xid === 8000 && (m.flags & 1) === 0);
+    const ports = c.received.flatMap((m) => (m.type === 'multipart_reply' && m.xid === 8000 && m.body.kind === 'port_desc_reply' ? m.body.ports : []));
+    const out = execFileSync('ovs-ofctl', ['-O', 'OpenFlow15', 'dump-ports-desc', mgmt()], { encoding: 'utf8' });
+    const theirs = [...out.matchAll(/^ (\d+|LOCAL)\((\S+)\): addr:(\S+)$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).sort();
+    const ours = ports.map((p) => `${p.portNo === 0xfffffffe ? 'LOCAL' : p.portNo} ${p.name} ${[...p.hwAddr].map((b) => b.toString(16).padStart(2, '0')).join(':')}`).sort();
+    assert.deepEqual(ours, theirs);
+  });
+
+  it('re-encodes every message vswitchd sent us to the same bytes', () => {
+    const c = client!;
+    assert.ok(c.received.length >= 8, `only ${c.received.length} messages`);
+    c.received.forEach((m, i) => assert.equal(toHex(encodeMessage(m)), toHex(c.raw[i]!), `message ${i} (${m.type})`));
+  });
 });
