@@ -56,6 +56,7 @@ function readAction(r: Reader, depth: number): Action {
     if (type === ofpatCopyField) return decodeCopyField(body);
     const row = layoutRowForWire('of', type);
     if (!row) body.fail(`unknown action type ${type}`, start);
+    // The layout table mirrors the Action types; roundtrip.test.ts checks every row against a typed sample.
     return decodeLayout(row, body) as unknown as Action;
   }
   const vendor = body.u32('experimenter');

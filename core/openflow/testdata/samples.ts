@@ -72,6 +72,7 @@ export const sampleActions: Action[] = [
   },
   { type: 'write_metadata', metadata: 5n, mask: 0xffn },
   { type: 'sample', variant: 'sample', probability: 65535, collectorSetId: 1, obsDomainId: 2, obsPointId: 3, samplingPort: 0xffff, direction: 0 },
+  { type: 'sample', variant: 'sample2', probability: 10, collectorSetId: 1, obsDomainId: 2, obsPointId: 3, samplingPort: 7, direction: 0 },
   { type: 'sample', variant: 'sample3', probability: 100, collectorSetId: 1, obsDomainId: 2, obsPointId: 3, samplingPort: 4, direction: 1 },
   { type: 'conjunction', id: 100, clause: 0, nClauses: 2 },
   {
