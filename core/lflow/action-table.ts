@@ -56,13 +56,13 @@ export const statementActions: ReadonlyMap<string, ActionSpec> = new Map<string,
   ['handle_svc_check', { args: 'required', nested: 'none' }],
   ['fwd_group', { args: 'optional', nested: 'none' }],
   ['handle_dhcpv6_reply', { args: 'none', nested: 'none' }],
-  ['handle_bfd_msg', { args: 'optional', nested: 'none' }],
+  ['handle_bfd_msg', { args: 'required', nested: 'none' }],
   ['reject', { args: 'none', nested: 'required' }],
   ['ct_snat_to_vip', { args: 'none', nested: 'none' }],
   ['put_fdb', { args: 'required', nested: 'none' }],
   ['commit_ecmp_nh', { args: 'required', nested: 'none' }],
   ['commit_lb_aff', { args: 'required', nested: 'none' }],
-  ['sample', { args: 'required', nested: 'none' }],
+  ['sample', { args: 'optional', nested: 'none' }],
 ]);
 
 export const resultFunctions: ReadonlyMap<string, ResultSpec> = new Map<string, ResultSpec>([
