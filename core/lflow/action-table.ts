@@ -98,3 +98,33 @@ export const fieldArgActions: ReadonlySet<string> = new Set([
 
 /** Result functions whose arguments are `option = constant` or `option = {constants}` (DHCP, RA options). */
 export const constantArgActions: ReadonlySet<string> = new Set(['put_dhcp_opts', 'put_dhcpv6_opts', 'put_nd_ra_opts']);
+
+/** A value an argument schema accepts: a decimal integer, a quoted string, or one of some words. */
+export type ArgValueSpec = { type: 'int' } | { type: 'string'; maxChars?: number } | { type: 'word'; oneOf: ReadonlyArray<string> };
+
+/**
+ * Argument rules for actions whose arguments are simple options (lib/actions.c parse_NEXT, parse_LOG).
+ * Either one positional value, or `key = value` options from `keys` (each a single value).
+ */
+export interface ArgSchema {
+  positional?: ArgValueSpec;
+  keys: Readonly<Record<string, ArgValueSpec>>;
+  required?: ReadonlyArray<string>;
+}
+
+export const actionArgSchemas: ReadonlyMap<string, ArgSchema> = new Map<string, ArgSchema>([
+  ['next', {
+    positional: { type: 'int' },
+    keys: { pipeline: { type: 'word', oneOf: ['ingress', 'egress'] }, table: { type: 'int' } },
+  }],
+  ['log', {
+    keys: {
+      verdict: { type: 'word', oneOf: ['allow', 'drop', 'reject'] },
+      // Upstream limits names to 63 bytes: they are encoded into datapath actions.
+      name: { type: 'string', maxChars: 63 },
+      severity: { type: 'word', oneOf: ['alert', 'warning', 'notice', 'info', 'debug'] },
+      meter: { type: 'string' },
+    },
+    required: ['verdict'],
+  }],
+]);
