@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { checkMatchText } from './match';
-import { evaluate, symbolValue } from './evaluate';
+import { buildPacket, evaluate, symbolValue } from './evaluate';
 import { mapLookup } from './lookup';
 import { normalize } from './normalize';
 import { ovnSymtab } from './symtab';
@@ -54,5 +54,15 @@ describe('lflow evaluation', () => {
     assert.equal(symbolValue(symtab.get('ip4')!, p, ctx), 1n);
     assert.equal(symbolValue(symtab.get('ip6')!, p, ctx), 0n);
     assert.equal(symbolValue(symtab.get('tcp.dst')!, p, ctx), 80n);
+  });
+
+  it('builds packets from per-symbol values', () => {
+    const p = buildPacket(symtab, { reg0: 5n, reg3: 1n, 'ct.trk': 1n, 'ct.est': 1n, 'eth.type': 0x800n, inport: 'vm1' });
+    assert.equal(p.get('xxreg0'), (5n << 96n) | 1n);
+    assert.equal(p.get('ct_state'), 0x22n);
+    assert.equal(matches('reg0 == 5 && reg3 == 1 && ct.est && inport == "vm1" && ip4', [...p]), true);
+    assert.throws(() => buildPacket(symtab, { ip4: 1n }), /predicate/);
+    assert.throws(() => buildPacket(symtab, { 'tcp.dst': 65536n }), /16 bits/);
+    assert.throws(() => buildPacket(symtab, { inport: 1n }), /needs a string/);
   });
 });
