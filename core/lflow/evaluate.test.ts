@@ -44,6 +44,10 @@ describe('lflow evaluation', () => {
     assert.equal(matches('ip.first_frag', [...tcp80, ['ip.frag', 3n]]), false);
     // A negated boolean predicate includes its prerequisites' negation, as upstream: !ip.is_frag holds for ARP.
     assert.equal(matches('!ip.is_frag', [['eth.type', 0x806n]]), true);
+    // Upstream adds prerequisites once for an OR over one field only if no constant is in it: with `|| 1`
+    // each comparison carries its own, so this holds for an ARP packet (found by the ovn-trace differential).
+    assert.equal(matches('ip4.src != 10.0.0.1 || 1', [['eth.type', 0x806n]]), true);
+    assert.equal(matches('ip4.src != 10.0.0.1 || ip4.src == 10.0.0.1', [['eth.type', 0x806n]]), false);
   });
 
   it('reads a symbol value through subfields and predicates', () => {
