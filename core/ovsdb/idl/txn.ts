@@ -207,17 +207,19 @@ export class IdlTxn {
       ops.push({ op: 'wait', table: s.table.name, timeout: 0, where: whereUuid(s.uuid), until: '==', columns: columns.map((c) => c.name), rows: [row] });
     }
     ops.push(...this.absent);
+    // Inserts first (a named-uuid may be referenced anywhere, but reading the request is easier this way).
     for (const s of this.order) {
+      if (!s.inserted || s.deleted) continue;
       const table = s.table.name;
-      if (s.inserted) {
-        if (s.deleted) continue;
-        const row: Record<string, JsonValue> = {};
-        for (const [c, d] of s.writes) row[c.name] = toJson(c, d);
-        insertIndexes.set(s.uuid, ops.length);
-        ops.push({ op: 'insert', table, 'uuid-name': names.get(s.uuid)!, row });
-        if (s.mutations.length) ops.push({ op: 'mutate', table, where: [['_uuid', '==', ['named-uuid', names.get(s.uuid)!]]], mutations: s.mutations.map((m) => substitute(m, names)) });
-        continue;
-      }
+      const row: Record<string, JsonValue> = {};
+      for (const [c, d] of s.writes) row[c.name] = toJson(c, d);
+      insertIndexes.set(s.uuid, ops.length);
+      ops.push({ op: 'insert', table, 'uuid-name': names.get(s.uuid)!, row });
+      if (s.mutations.length) ops.push({ op: 'mutate', table, where: [['_uuid', '==', ['named-uuid', names.get(s.uuid)!]]], mutations: s.mutations.map((m) => substitute(m, names)) });
+    }
+    for (const s of this.order) {
+      if (s.inserted) continue;
+      const table = s.table.name;
       if (s.deleted) {
         ops.push({ op: 'delete', table, where: whereUuid(s.uuid) });
         continue;
