@@ -143,8 +143,10 @@ describe('IDL against upstream ovsdb-server (OVN_Northbound)', function () {
     // Only what changed while away: the two inserted rows.
     assert.deepEqual(t.idl.replica!.changes().map((c) => `${c.kind} ${c.table}`).sort(), ['insert Logical_Switch', 'insert Logical_Switch_Port']);
 
-    // Upstream 3.1 answers found=false after a restart when a row from before it was modified meanwhile:
-    // the replica is then replaced, and the diff against the old contents reports just the real change.
+    // ovsdb-server trims its transaction history once it holds more atoms than the database itself
+    // (ovsdb/transaction.c), so on a small database an old txn id is soon forgotten and it answers
+    // found=false: the replica is then replaced, and the diff against the old contents must report just
+    // the real change. Either way the tracked changes are the same.
     t.idl.replica!.clearChanges();
     await nb.restart();
     nbctl(nb, 'set', 'Logical_Switch', 'before-restart', 'other_config:a=2');
