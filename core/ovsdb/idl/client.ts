@@ -16,9 +16,9 @@
 //   'try-again' and never resent by the IDL: the caller re-runs its logic against the resynced replica, where
 //   the verify waits (and requireAbsent guards) make a second application fail rather than double up.
 
-import type { Clock, TimerHandle } from '../../runtime/clock';
+import type { Clock } from '../../runtime/clock';
 import type { Random } from '../../runtime/random';
-import type { Connection, PendingConnect, Transport } from '../../runtime/transport';
+import type { Transport } from '../../runtime/transport';
 import type { DatabaseSchema } from '../schema/types';
 import { parseDatabaseSchema } from '../schema/parse-schema';
 import { serverSchema } from '../schema/server-schema';
@@ -26,20 +26,25 @@ import type { Json } from '../data/json';
 import { isUuidString } from '../data/atom';
 import { parseCondition } from '../txn/condition';
 import { type JsonValue, jsonEqual, jsonExcerpt } from '../../json/value';
-import { JsonRpcSession, type ReplyOutcome } from '../jsonrpc/session';
+import type { JsonRpcSession, ReplyOutcome } from '../jsonrpc/session';
 import { assert } from '../../util/assert';
 import { Replica } from './replica';
 import { type MonitorVersion, parseTableUpdates, type RowUpdate } from './updates';
 import { ConditionTracker, type ConditionJson } from './conditions';
-import { type BackoffOptions, RemoteRotation } from './reconnect';
+import type { BackoffOptions } from './reconnect';
+import { ReconnectingSession } from './reconnecting-session';
 import { checkServerDatabase, schemaColumns, serverDbColumns, serverDbName } from './server-db';
-import { IdlTxn, type TxnResult } from './txn';
-import { interpretTransactReply } from './txn-reply';
+import { IdlTxn } from './txn';
+import { TxnSender } from './txn-sender';
+import { composeMonitorRequests, isMonitored, validateMonitorSelection, type MonitorSelection } from './monitor-request';
 import { IdlLock } from './lock';
 
-export type IdlState =
-  | 'backoff' | 'connecting' | 'server-schema' | 'server-monitor' | 'data-schema'
+type FsmState =
+  | 'disconnected' | 'server-schema' | 'server-monitor' | 'data-schema'
   | 'monitor-since' | 'monitor-cond' | 'monitor' | 'monitoring' | 'error' | 'stopped';
+
+/** Where the IDL is: waiting to (re)connect, connecting, or a step of the monitor state machine. */
+export type IdlState = Exclude<FsmState, 'disconnected'> | 'backoff' | 'connecting';
 
 export interface IdlCallbacks {
   /** The replica changed (rows or condition seqno); read replica.changes() and clearChanges() as needed. */
@@ -62,7 +67,7 @@ export interface IdlOptions {
   /** The schema the replica uses; when absent, the server's. */
   readonly schema?: DatabaseSchema;
   /** Tables to monitor and their columns ('all' or names); default every table and column. */
-  readonly monitor?: Readonly<Record<string, readonly string[] | 'all'>>;
+  readonly monitor?: MonitorSelection;
   /** Refuse clustered servers that are not the leader (upstream's default: true). */
   readonly leaderOnly?: boolean;
   readonly probeIntervalMs?: number;
@@ -72,8 +77,6 @@ export interface IdlOptions {
   readonly callbacks?: IdlCallbacks;
 }
 
-/** Bound on transactions sent and not yet completed. */
-export const maxInFlightTxns = 10_000;
 
 const methods: Record<MonitorVersion, string> = { 1: 'monitor', 2: 'monitor_cond', 3: 'monitor_cond_since' };
 const notifications: Record<string, MonitorVersion> = { update: 1, update2: 2, update3: 3 };
@@ -83,15 +86,13 @@ export class IdlClient {
   readonly database: string;
   readonly conditions = new ConditionTracker();
   readonly lock: IdlLock;
-  private readonly rotation: RemoteRotation;
   private readonly callbacks: IdlCallbacks;
   private readonly leaderOnlyFlag: boolean;
   private readonly maxVersion: MonitorVersion;
-  private stateValue: IdlState = 'backoff';
+  /** The monitor state machine's state while connected ('disconnected' otherwise). */
+  private fsmState: FsmState = 'disconnected';
   private session: JsonRpcSession | null = null;
-  private pendingConnect: PendingConnect | null = null;
-  private timer: TimerHandle | null = null;
-  private connectedAtMs = 0;
+  private readonly link: ReconnectingSession;
   /** Incremented whenever the state machine restarts: replies to older requests are ignored. */
   private generation = 0;
   private replicaValue: Replica | null;
@@ -102,9 +103,9 @@ export class IdlClient {
   private minIndex = 0;
   private condChangeInFlight = false;
   private syncKind: 'incremental' | 'full' | null = null;
-  private inFlightTxns = 0;
-  /** Successful transactions whose connection dropped before the barrier: reported at the next sync. */
-  private awaitingSync: (() => void)[] = [];
+  private readonly txns: TxnSender;
+  /** One stream for every transaction's temporary UUIDs. */
+  private readonly txnRandom: Random;
   private readonly monitorId: JsonValue;
   private readonly serverMonitorId: JsonValue = ['monid', serverDbName];
 
@@ -113,21 +114,46 @@ export class IdlClient {
     this.callbacks = options.callbacks ?? {};
     this.leaderOnlyFlag = options.leaderOnly ?? true;
     this.maxVersion = options.maxMonitorVersion ?? 3;
-    this.rotation = new RemoteRotation(options.remotes, options.random.fork('idl-remotes'), options.backoff);
     this.replicaValue = options.schema ? new Replica(options.schema) : null;
     this.monitorId = ['monid', options.database];
+    this.txnRandom = options.random.fork('idl-txn');
+    this.txns = new TxnSender({
+      clock: options.clock,
+      database: options.database,
+      syncedSession: () => (this.fsmState === 'monitoring' ? this.session : null),
+      currentSession: () => this.session,
+      lock: () => ({ name: this.lock.name, held: this.lock.hasLock }),
+    });
     this.lock = new IdlLock({
       send: (method, name, done) => this.sendLockRequest(method, name, done),
       locked: (name) => this.callbacks.locked?.(this, name),
       stolen: (name) => this.callbacks.lockStolen?.(this, name),
       problem: (message) => this.callbacks.problem?.(this, message),
     });
-    if (options.schema) this.validateMonitorSelection(options.schema);
-    this.timer = options.clock.setTimer(0, () => this.connect());
+    if (options.schema) validateMonitorSelection(options.schema, options.monitor);
+    this.link = new ReconnectingSession(
+      {
+        remotes: options.remotes,
+        transport: options.transport,
+        clock: options.clock,
+        random: options.random.fork('idl-remotes'),
+        ...(options.backoff ? { backoff: options.backoff } : {}),
+        ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
+      },
+      {
+        connected: (session) => this.connected(session),
+        notification: (method, params) => this.notification(method, params),
+        disconnected: (reason) => this.disconnected(reason),
+        problem: (message) => this.callbacks.problem?.(this, message),
+      },
+    );
   }
 
   get state(): IdlState {
-    return this.stateValue;
+    if (this.fsmState === 'stopped') return 'stopped';
+    const link = this.link.state;
+    if (link !== 'connected') return link;
+    return this.fsmState === 'disconnected' ? 'connecting' : this.fsmState;
   }
 
   /** The replica, once a schema is known (at once when one was given, else after the first connection). */
@@ -137,11 +163,11 @@ export class IdlClient {
 
   /** True while monitoring: the replica is in sync and transactions may be sent. */
   get isSynced(): boolean {
-    return this.stateValue === 'monitoring';
+    return this.state === 'monitoring';
   }
 
   get remote(): string {
-    return this.rotation.current;
+    return this.link.remote;
   }
 
   /** The last transaction id from monitor_cond_since (null before the first one). */
@@ -160,74 +186,18 @@ export class IdlClient {
 
   /** Stops for good: closes the connection, cancels timers; pending transactions end 'try-again'. */
   stop(): void {
-    this.stateValue = 'stopped';
-    this.timer?.cancel();
-    this.timer = null;
-    this.pendingConnect?.cancel();
-    this.pendingConnect = null;
-    this.session?.close('IDL stopped');
+    this.fsmState = 'stopped';
+    this.link.stop();
   }
 
   /** Drops the connection and reconnects (resyncing with monitor_cond_since). */
   forceReconnect(reason = 'reconnect requested'): void {
-    this.session?.close(reason);
+    this.link.forceReconnect(reason);
   }
 
   // ---- connection ----
 
-  private connect(): void {
-    this.timer = null;
-    if (this.stateValue === 'stopped') return;
-    this.stateValue = 'connecting';
-    const address = this.rotation.current;
-    let settled = false;
-    const timeout = this.options.clock.setTimer(this.rotation.connectTimeoutMs(), () => {
-      if (settled) return;
-      settled = true;
-      this.pendingConnect?.cancel();
-      this.pendingConnect = null;
-      this.connectFailed(`connection attempt to ${address} timed out`);
-    });
-    this.pendingConnect = this.options.transport.connect(address, {
-      connected: (connection) => {
-        if (settled) return connection.close();
-        settled = true;
-        timeout.cancel();
-        this.pendingConnect = null;
-        this.connected(connection);
-      },
-      failed: (error) => {
-        if (settled) return;
-        settled = true;
-        timeout.cancel();
-        this.pendingConnect = null;
-        this.connectFailed(`${address}: ${error.message}`);
-      },
-    });
-  }
-
-  private connectFailed(reason: string): void {
-    if (this.stateValue === 'stopped') return;
-    this.callbacks.problem?.(this, reason);
-    this.scheduleConnect(this.rotation.failed(null));
-  }
-
-  private scheduleConnect(delayMs: number): void {
-    this.stateValue = 'backoff';
-    this.timer = this.options.clock.setTimer(delayMs, () => this.connect());
-  }
-
-  private connected(connection: Connection): void {
-    if (this.stateValue === 'stopped') return connection.close();
-    this.connectedAtMs = this.options.clock.nowMs();
-    const session = new JsonRpcSession(
-      connection,
-      {
-        notification: (s, method, params) => s === this.session && this.notification(method, params),
-        closed: (s, reason) => s === this.session && this.disconnected(reason),
-      },
-      { clock: this.options.clock, ...(this.options.probeIntervalMs === undefined ? {} : { probeIntervalMs: this.options.probeIntervalMs }) },
-    );
+  private connected(session: JsonRpcSession): void {
     this.session = session;
     this.restart();
     this.lock.reconnected();
@@ -239,18 +209,14 @@ export class IdlClient {
     this.monitorVersion = 0;
     this.condChangeInFlight = false;
     this.lock.disconnected();
+    if (this.fsmState !== 'stopped') this.fsmState = 'disconnected';
     this.callbacks.disconnected?.(this, reason);
-    if (this.stateValue === 'stopped') {
-      for (const done of this.awaitingSync.splice(0)) done();
-      return;
-    }
-    const upMs = this.options.clock.nowMs() - this.connectedAtMs;
-    this.scheduleConnect(this.rotation.failed(upMs));
+    if (this.fsmState === 'stopped') this.txns.releaseHeld();
   }
 
   /** Closes the connection because this server cannot serve us; the next remote is tried. */
   private retry(reason: string): void {
-    this.callbacks.problem?.(this, `${this.rotation.current}: ${reason}; trying another server`);
+    this.callbacks.problem?.(this, `${this.link.remote}: ${reason}; trying another server`);
     this.session?.close(reason);
   }
 
@@ -271,12 +237,12 @@ export class IdlClient {
     this.generation++;
     this.conditions.sync(this.lastTxnId !== null);
     this.serverReplica = new Replica(serverSchema);
-    this.stateValue = 'server-schema';
+    this.fsmState = 'server-schema';
     this.request('get_schema', [serverDbName], (outcome) => {
       if (outcome.kind !== 'result' || schemaColumns(outcome.result)?.get('Database') === undefined) return this.requestDataSchema();
       const have = schemaColumns(outcome.result)!.get('Database')!;
       const columns = serverDbColumns.filter((c) => have.has(c));
-      this.stateValue = 'server-monitor';
+      this.fsmState = 'server-monitor';
       this.request('monitor_cond', [serverDbName, this.serverMonitorId, { Database: [{ columns }] }], (reply) => {
         if (reply.kind !== 'result') return this.requestDataSchema();
         if (!this.applyServerUpdate(reply.result, true)) return;
@@ -286,10 +252,10 @@ export class IdlClient {
   }
 
   private requestDataSchema(): void {
-    this.stateValue = 'data-schema';
+    this.fsmState = 'data-schema';
     this.request('get_schema', [this.database], (outcome) => {
       if (outcome.kind !== 'result') {
-        this.stateValue = 'error';
+        this.fsmState = 'error';
         return this.callbacks.problem?.(this, `get_schema ${this.database} failed: ${jsonExcerpt(outcome.error)}`);
       }
       if (!this.adoptSchema(outcome.result)) return;
@@ -314,7 +280,7 @@ export class IdlClient {
       return false;
     }
     if (check.index !== null) this.minIndex = check.index;
-    if (this.stateValue === 'server-monitor') {
+    if (this.fsmState === 'server-monitor') {
       let schemaJson: JsonValue;
       try {
         schemaJson = JSON.parse(check.schemaText) as JsonValue;
@@ -339,10 +305,10 @@ export class IdlClient {
     if (!this.replicaValue) {
       try {
         const schema = parseDatabaseSchema(schemaJson as Json);
-        this.validateMonitorSelection(schema);
+        validateMonitorSelection(schema, this.options.monitor);
         this.replicaValue = new Replica(schema);
       } catch (error) {
-        this.stateValue = 'error';
+        this.fsmState = 'error';
         this.callbacks.problem?.(this, `cannot use the server's schema: ${(error as Error).message}`);
         return false;
       }
@@ -350,44 +316,16 @@ export class IdlClient {
     return true;
   }
 
-  private validateMonitorSelection(schema: DatabaseSchema): void {
-    for (const [table, columns] of Object.entries(this.options.monitor ?? {})) {
-      const t = schema.tables.get(table);
-      if (!t) throw new Error(`monitor selection names unknown table "${table}"`);
-      if (columns !== 'all') for (const c of columns) if (!t.columnsByName.has(c)) throw new Error(`monitor selection names unknown column ${table}.${c}`);
-    }
-  }
-
-  private monitorRequests(version: MonitorVersion): Record<string, JsonValue> {
-    const schema = this.replicaValue!.schema;
-    const acked = this.conditions.acked();
-    const out: Record<string, JsonValue> = {};
-    for (const table of schema.tables.values()) {
-      const selection = this.options.monitor ? this.options.monitor[table.name] : 'all';
-      if (selection === undefined) continue;
-      const serverTable = this.serverColumns?.get(table.name);
-      if (!serverTable) {
-        this.callbacks.problem?.(this, `server's ${this.database} lacks table ${table.name}; not monitoring it`);
-        continue;
-      }
-      const wanted = selection === 'all' ? table.columns.map((c) => c.name) : selection;
-      const columns = wanted.filter((c) => serverTable.has(c));
-      const request: Record<string, JsonValue> = { columns };
-      const where = acked.get(table.name);
-      if (version > 1 && where) request['where'] = where.slice();
-      out[table.name] = [request];
-    }
-    return out;
-  }
-
   private sendMonitor(version: MonitorVersion): void {
-    this.stateValue = version === 3 ? 'monitor-since' : version === 2 ? 'monitor-cond' : 'monitor';
-    const params: JsonValue[] = [this.database, this.monitorId, this.monitorRequests(version)];
+    this.fsmState = version === 3 ? 'monitor-since' : version === 2 ? 'monitor-cond' : 'monitor';
+    const composed = composeMonitorRequests(this.replicaValue!.schema, this.options.monitor, this.serverColumns ?? new Map(), this.conditions.acked(), version);
+    for (const table of composed.missingTables) this.callbacks.problem?.(this, `server's ${this.database} lacks table ${table}; not monitoring it`);
+    const params: JsonValue[] = [this.database, this.monitorId, composed.requests];
     if (version === 3) params.push(this.lastTxnId ?? zeroTxnId);
     this.request(methods[version], params, (outcome) => {
       if (outcome.kind === 'error') {
         if (version > 1) return this.sendMonitor((version - 1) as MonitorVersion);
-        this.stateValue = 'error';
+        this.fsmState = 'error';
         return this.callbacks.problem?.(this, `monitor ${this.database} failed: ${jsonExcerpt(outcome.error)}`);
       }
       this.monitorReply(version, outcome.result);
@@ -414,7 +352,7 @@ export class IdlClient {
       return this.retry(`bad monitor reply: ${(error as Error).message}`);
     }
     this.monitorVersion = version;
-    this.stateValue = 'monitoring';
+    this.fsmState = 'monitoring';
     this.syncKind = replace ? 'full' : 'incremental';
     const replica = this.replicaValue!;
     const before = replica.seqno;
@@ -422,7 +360,7 @@ export class IdlClient {
     if (version > 1) this.conditions.monitorAcked();
     this.reportProblems(problems);
     this.sendConditionChange();
-    for (const done of this.awaitingSync.splice(0)) done();
+    this.txns.releaseHeld();
     this.callbacks.synced?.(this);
     if (replica.seqno !== before) this.callbacks.updated?.(this);
   }
@@ -485,6 +423,7 @@ export class IdlClient {
    * the conditionSeqno at which the replica will hold exactly the matching rows.
    */
   setCondition(table: string, condition: readonly JsonValue[]): number {
+    if (!isMonitored(this.options.monitor, table)) throw new Error(`setCondition: table "${table}" is not monitored`);
     const schema = this.replicaValue?.schema ?? null;
     if (schema) {
       const t = schema.tables.get(table);
@@ -502,7 +441,7 @@ export class IdlClient {
   }
 
   private sendConditionChange(): void {
-    if (this.stateValue !== 'monitoring' || this.monitorVersion < 2 || this.condChangeInFlight) return;
+    if (this.fsmState !== 'monitoring' || this.monitorVersion < 2 || this.condChangeInFlight) return;
     const requests = this.conditions.takeChangeRequests();
     if (!requests) return;
     this.condChangeInFlight = true;
@@ -529,32 +468,7 @@ export class IdlClient {
   transaction(): IdlTxn {
     const replica = this.replicaValue;
     if (!replica) throw new Error('IDL has no schema yet: wait for the first sync or pass one in the options');
-    return new IdlTxn(replica, this.options.random.fork(`txn-${this.generation}-${this.inFlightTxns}-${replica.seqno}`), (txn, done) => this.submit(txn, done));
-  }
-
-  private later(done: (r: TxnResult) => void, result: TxnResult): void {
-    this.options.clock.setTimer(0, () => done(result));
-  }
-
-  private submit(txn: IdlTxn, done: (result: TxnResult) => void): void {
-    const none = new Map<string, string>();
-    if (!this.session || this.stateValue !== 'monitoring') return this.later(done, { status: 'try-again', error: 'not connected to a server in sync', insertedUuids: none });
-    if (this.lock.name !== null && !this.lock.hasLock) return this.later(done, { status: 'not-locked', error: `lock "${this.lock.name}" not held`, insertedUuids: none });
-    if (!txn.hasChanges()) return this.later(done, { status: 'unchanged', insertedUuids: none });
-    if (this.inFlightTxns >= maxInFlightTxns) return this.later(done, { status: 'try-again', error: `more than maxInFlightTxns (${maxInFlightTxns}) transactions in flight`, insertedUuids: none });
-    const insertIndexes = new Map<string, number>();
-    const params = txn.toOperations(this.database, this.lock.name, insertIndexes);
-    const session = this.session;
-    this.inFlightTxns++;
-    session.request('transact', params, (outcome) => {
-      this.inFlightTxns--;
-      const reply = interpretTransactReply(outcome, params.length - 1, insertIndexes);
-      if (reply.status !== 'success') return done(reply);
-      const finish = (): void => done(reply);
-      // Wait for our own update (see the file comment) before reporting success.
-      if (session !== this.session || !session.isOpen) return void this.awaitingSync.push(finish);
-      session.request('echo', ['idl-txn-barrier'], (barrier) => (barrier.kind === 'closed' ? this.awaitingSync.push(finish) : finish()));
-    });
+    return new IdlTxn(replica, this.txnRandom, (txn, done) => this.txns.submit(txn, done));
   }
 }
 
