@@ -159,6 +159,18 @@ describe('IDL client (scripted server)', function () {
     assert.throws(() => rig.idl.setCondition('Sw', [['nope', '==', 1]]), /No column nope/);
   });
 
+  it('starts over on the same connection when the server cancels a monitor', function () {
+    const rig = makeRig();
+    const server = synced(rig, { Sw: { [u(1)]: { initial: { name: 'a' } } } });
+    server.notify('monitor_canceled', [['monid', 'Net']]);
+    assert.deepEqual(server.next('monitor_cancel').params, [['monid', '_Server']]);
+    const mon = server.handshake();
+    assert.equal(mon.params[3], u(100), 'resumes from the last txn id');
+    server.reply(mon, [true, u(101), { Sw: { [u(2)]: { insert: { name: 'b' } } } }]);
+    assert.deepEqual(names(rig), ['a', 'b']);
+    assert.equal(rig.transport.attempts.length, 1, 'no reconnection');
+  });
+
   it('reconnects when the inactivity probe gets no answer', function () {
     const rig = makeRig({ probeIntervalMs: 5000 });
     const server = synced(rig);

@@ -38,6 +38,7 @@ import { IdlTxn } from './txn';
 import { TxnSender } from './txn-sender';
 import { composeMonitorRequests, isMonitored, validateMonitorSelection, type MonitorSelection } from './monitor-request';
 import { IdlLock } from './lock';
+import type { RowInterner } from './row-interner';
 
 type FsmState =
   | 'disconnected' | 'server-schema' | 'server-monitor' | 'data-schema'
@@ -75,6 +76,8 @@ export interface IdlOptions {
   /** 3 = monitor_cond_since, 2 = monitor_cond, 1 = monitor. */
   readonly maxMonitorVersion?: MonitorVersion;
   readonly callbacks?: IdlCallbacks;
+  /** Shared by replicas in one process (the simulator) so identical rows are one object (DESIGN.md §3a). */
+  readonly rowInterner?: RowInterner;
 }
 
 
@@ -98,6 +101,8 @@ export class IdlClient {
   private replicaValue: Replica | null;
   private serverReplica = new Replica(serverSchema);
   private monitorVersion: MonitorVersion | 0 = 0;
+  /** Whether the _Server Database monitor is active on this connection. */
+  private serverMonitored = false;
   private serverColumns: Map<string, Set<string>> | null = null;
   private lastTxnId: string | null = null;
   private minIndex = 0;
@@ -114,7 +119,7 @@ export class IdlClient {
     this.callbacks = options.callbacks ?? {};
     this.leaderOnlyFlag = options.leaderOnly ?? true;
     this.maxVersion = options.maxMonitorVersion ?? 3;
-    this.replicaValue = options.schema ? new Replica(options.schema) : null;
+    this.replicaValue = options.schema ? new Replica(options.schema, options.rowInterner ?? null) : null;
     this.monitorId = ['monid', options.database];
     this.txnRandom = options.random.fork('idl-txn');
     this.txns = new TxnSender({
@@ -207,6 +212,7 @@ export class IdlClient {
     this.session = null;
     this.generation++;
     this.monitorVersion = 0;
+    this.serverMonitored = false;
     this.condChangeInFlight = false;
     this.lock.disconnected();
     if (this.fsmState !== 'stopped') this.fsmState = 'disconnected';
@@ -245,6 +251,7 @@ export class IdlClient {
       this.fsmState = 'server-monitor';
       this.request('monitor_cond', [serverDbName, this.serverMonitorId, { Database: [{ columns }] }], (reply) => {
         if (reply.kind !== 'result') return this.requestDataSchema();
+        this.serverMonitored = true;
         if (!this.applyServerUpdate(reply.result, true)) return;
         this.session?.request('set_db_change_aware', [true], () => undefined);
       });
@@ -306,7 +313,7 @@ export class IdlClient {
       try {
         const schema = parseDatabaseSchema(schemaJson as Json);
         validateMonitorSelection(schema, this.options.monitor);
-        this.replicaValue = new Replica(schema);
+        this.replicaValue = new Replica(schema, this.options.rowInterner ?? null);
       } catch (error) {
         this.fsmState = 'error';
         this.callbacks.problem?.(this, `cannot use the server's schema: ${(error as Error).message}`);
@@ -375,7 +382,7 @@ export class IdlClient {
       const n = version === 3 ? 3 : 2;
       if (params.length !== n) return this.callbacks.problem?.(this, `${method} must be an array with ${n} elements`);
       if (this.monitorVersion && jsonEqual(params[0]!, this.monitorId)) return this.dataUpdate(version, params);
-      if (jsonEqual(params[0]!, this.serverMonitorId) && version === 2) {
+      if (this.serverMonitored && jsonEqual(params[0]!, this.serverMonitorId) && version === 2) {
         this.applyServerUpdate(params[1]!, false);
         return;
       }
@@ -383,13 +390,16 @@ export class IdlClient {
     }
     if (method === 'locked' || method === 'stolen') return this.lock.notification(method, params);
     if (method === 'monitor_canceled') {
-      // The server dropped a monitor (e.g. the database was replaced): start over on this connection.
-      if (this.monitorVersion && jsonEqual(params[0] ?? null, this.serverMonitorId)) {
-        this.session?.request('monitor_cancel', [this.monitorId], () => undefined);
-      } else {
-        this.session?.request('monitor_cancel', [this.serverMonitorId], () => undefined);
+      // The server dropped one of our monitors (e.g. its database was converted): as upstream, cancel the
+      // other one too and start over on this connection.
+      const id = params[0] ?? null;
+      const data = jsonEqual(id, this.monitorId);
+      if (!data && !jsonEqual(id, this.serverMonitorId)) return;
+      if (data ? this.serverMonitored : this.monitorVersion !== 0) {
+        this.session?.request('monitor_cancel', [data ? this.serverMonitorId : this.monitorId], () => undefined);
       }
       this.monitorVersion = 0;
+      this.serverMonitored = false;
       this.condChangeInFlight = false;
       this.restart();
     }

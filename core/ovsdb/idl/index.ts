@@ -10,3 +10,4 @@ export { parseTableUpdates, applyDatumDiff, UpdateFormatError, type RowUpdate, t
 export { checkServerDatabase, schemaColumns, serverDbColumns, serverDbName, type ServerCheck } from './server-db';
 export { TxnSender, maxInFlightTxns, maxAwaitingSync } from './txn-sender';
 export { composeMonitorRequests, validateMonitorSelection, isMonitored, type MonitorSelection } from './monitor-request';
+export { RowInterner } from './row-interner';

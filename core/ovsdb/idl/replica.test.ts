@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { SeededRandom } from '../../runtime/seeded-random';
 import { Replica } from './replica';
+import { RowInterner } from './row-interner';
 import { applyDatumDiff, parseTableUpdates } from './updates';
 import { ConditionTracker } from './conditions';
 import { RemoteRotation } from './reconnect';
@@ -31,6 +32,28 @@ describe('IDL replica and change tracking', function () {
     // A modify that changes nothing does not bump the seqno.
     r.applyUpdates(parseTableUpdates({ Sw: { [u(1)]: { modify: {} } } }, 2));
     assert.equal(r.seqno, 3);
+  });
+
+  it('shares rows between replicas fed the same update objects through a RowInterner', function () {
+    const interner = new RowInterner();
+    const replicas = [new Replica(testSchema, interner), new Replica(testSchema, interner), new Replica(testSchema, interner)];
+    const insert = parseTableUpdates({ Sw: { [u(1)]: { insert: { name: 'a', cfg: ['map', [['k', 'v']]] } } } }, 2);
+    const modify = parseTableUpdates({ Sw: { [u(1)]: { modify: { n: 4 } } } }, 2);
+    for (const r of replicas) r.applyUpdates(insert);
+    for (const r of replicas) r.applyUpdates(modify);
+    const rows = replicas.map((r) => r.row('Sw', u(1)));
+    assert.ok(rows.every((row) => row === rows[0]), 'one row object for all replicas');
+    assert.deepEqual(rows[0]!.values[col('Sw', 'n').index]!.keys, [4]);
+    assert.equal(interner.hits, 4);
+    // Equal JSON in different objects: equal rows, built separately; a no-op modify keeps the row.
+    const other = new Replica(testSchema, interner);
+    other.applyUpdates(parseTableUpdates({ Sw: { [u(1)]: { insert: { name: 'a', cfg: ['map', [['k', 'v']]] } } } }, 2));
+    assert.notEqual(other.row('Sw', u(1)), replicas[0]!.row('Sw', u(1)));
+    const before = other.row('Sw', u(1));
+    const seq = other.seqno;
+    other.applyUpdates(parseTableUpdates({ Sw: { [u(1)]: { modify: { name: 'a' } } } }, 2));
+    assert.equal(other.row('Sw', u(1)), before);
+    assert.equal(other.seqno, seq);
   });
 
   it('reports bad updates with the row and table, applying the rest', function () {

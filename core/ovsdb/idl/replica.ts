@@ -12,6 +12,7 @@ import type { DatabaseSchema, TableSchema } from '../schema/types';
 import { type Datum, datumEquals, defaultDatum } from '../data/datum';
 import { assert } from '../../util/assert';
 import { type RowUpdate, applyDatumDiff, parseColumnValue } from './updates';
+import type { RowInterner } from './row-interner';
 
 export interface ReplicaRow {
   readonly uuid: string;
@@ -44,7 +45,11 @@ export class Replica {
   private readonly tracked = new Map<string, Map<string, { old: ReplicaRow | null }>>();
   private changeSeqno = 0;
 
-  constructor(readonly schema: DatabaseSchema) {
+  /** `interner`, when shared by several replicas, lets them share the rows built from the same updates. */
+  constructor(
+    readonly schema: DatabaseSchema,
+    private readonly interner: RowInterner | null = null,
+  ) {
     for (const name of schema.tables.keys()) {
       this.tables.set(name, new Map());
       this.tracked.set(name, new Map());
@@ -139,7 +144,7 @@ export class Replica {
       }
       try {
         const before = this.tables.get(u.table)!.get(u.uuid) ?? null;
-        const after = nextRow(schema, before, u);
+        const after = nextRow(schema, before, u, this.interner);
         if (after === undefined) continue;
         if (this.setRow(u.table, u.uuid, after)) changed = true;
       } catch (error) {
@@ -169,7 +174,7 @@ export class Replica {
         continue;
       }
       try {
-        fresh.get(u.table)!.set(u.uuid, nextRow(schema, null, u)!);
+        fresh.get(u.table)!.set(u.uuid, nextRow(schema, null, u, this.interner)!);
       } catch (error) {
         problems.push({ table: u.table, uuid: u.uuid, message: error instanceof Error ? error.message : String(error) });
       }
@@ -204,7 +209,18 @@ export function rowsEqual(table: TableSchema, a: ReplicaRow, b: ReplicaRow): boo
 }
 
 /** The row after applying `u` to `before`; undefined means "nothing to do", throws on a bad update. */
-function nextRow(table: TableSchema, before: ReplicaRow | null, u: RowUpdate): ReplicaRow | null | undefined {
+function nextRow(table: TableSchema, before: ReplicaRow | null, u: RowUpdate, interner: RowInterner | null): ReplicaRow | null | undefined {
+  if (!interner || u.kind === 'delete') return buildRow(table, before, u);
+  if (u.kind === 'insert') {
+    if (before) throw new Error(`cannot add existing row ${u.uuid} to table ${table.name}`);
+    return interner.insert(table, u.uuid, u.columns, () => buildRow(table, null, u)!);
+  }
+  if (!before) throw new Error(`cannot modify missing row ${u.uuid} in table ${table.name}`);
+  const after = interner.modify(before, u.columns, () => buildRow(table, before, u) ?? before);
+  return after === before ? undefined : after;
+}
+
+function buildRow(table: TableSchema, before: ReplicaRow | null, u: RowUpdate): ReplicaRow | null | undefined {
   switch (u.kind) {
     case 'delete':
       if (!before) throw new Error(`cannot delete missing row ${u.uuid} from table ${table.name}`);
