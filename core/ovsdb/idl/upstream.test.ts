@@ -16,6 +16,15 @@ function lsUuid(t: TestIdl, name: string): string {
   throw new Error(`no switch ${name} in the replica`);
 }
 
+function has(t: TestIdl, name: string): boolean {
+  try {
+    lsUuid(t, name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function canonical(dump: Map<string, Map<string, Record<string, string>>>): string {
   return JSON.stringify([...dump].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, [...v].sort(([a], [b]) => (a < b ? -1 : 1)).map(([u, r]) => [u, Object.entries(r).sort()])]));
 }
@@ -89,7 +98,7 @@ describe('IDL against upstream ovsdb-server (OVN_Northbound)', function () {
   it('a conflicting change by another client makes the transaction try again; the retry succeeds', async function () {
     const t = idl('conflict');
     nbctl(nb, '--may-exist', 'ls-add', 'conflict-sw');
-    await waitFor('row in replica', () => t.idl.isSynced && [...t.idl.replica!.rows('Logical_Switch').values()].length > 0 && (() => { try { lsUuid(t, 'conflict-sw'); return true; } catch { return false; } })());
+    await waitFor('row in replica', () => t.idl.isSynced && has(t, 'conflict-sw'));
     const uuid = lsUuid(t, 'conflict-sw');
     const cfgType = nbSchema().tables.get('Logical_Switch')!.columnsByName.get('other_config')!.type;
     const txn = t.idl.transaction();
@@ -158,6 +167,38 @@ describe('IDL against upstream ovsdb-server (OVN_Northbound)', function () {
     assert.deepEqual([changes[0]!.old!.values[cfg]!.values, changes[0]!.new!.values[cfg]!.values], [['1'], ['2']]);
     nbctl(nb, 'ls-add', 'after-restart');
     await waitFor('replica equal after restart', () => sameAsServer(nb, t));
+  });
+
+  it('update without reads, mutate with a named-uuid, delete and requireAbsent guards work on ovsdb-server', async function () {
+    const t = idl('ops');
+    nbctl(nb, '--may-exist', 'ls-add', 'ops-sw', '--', '--may-exist', 'ls-add', 'ops-gone');
+    await waitFor('rows', () => t.idl.isSynced && has(t, 'ops-sw') && has(t, 'ops-gone'));
+    const sw = lsUuid(t, 'ops-sw');
+    const lspName = nbSchema().tables.get('Logical_Switch_Port')!.columnsByName.get('name')!.type;
+    const txn = t.idl.transaction();
+    txn.set('Logical_Switch', sw, 'other_config', datumFromJson(['map', [['blind', 'write']]], nbSchema().tables.get('Logical_Switch')!.columnsByName.get('other_config')!.type, null));
+    const port = txn.insert('Logical_Switch_Port', { name: datumFromJson('ops-port', lspName, null) });
+    txn.mutate('Logical_Switch', sw, 'ports', 'insert', ['set', [['uuid', port]]]);
+    txn.delete('Logical_Switch', lsUuid(t, 'ops-gone'));
+    txn.requireAbsent('Logical_Switch', [['name', '==', 'ops-new']]);
+    const result = await commit(txn);
+    assert.equal(result.status, 'success', result.error);
+    assert.equal(nbctl(nb, 'get', 'Logical_Switch', 'ops-sw', 'other_config:blind').trim(), 'write');
+    assert.match(nbctl(nb, 'lsp-list', 'ops-sw'), /ops-port/);
+    assert.ok(!has(t, 'ops-gone'), 'the replica has the delete at success');
+    // A guard that fails: the row it requires absent exists.
+    nbctl(nb, 'ls-add', 'ops-new');
+    const guarded = t.idl.transaction();
+    guarded.requireAbsent('Logical_Switch', [['name', '==', 'ops-new']]);
+    guarded.insert('Logical_Switch', { name: datumFromJson('ops-new', nbSchema().tables.get('Logical_Switch')!.columnsByName.get('name')!.type, null) });
+    const refused = await commit(guarded);
+    assert.equal(refused.status, 'try-again', refused.error);
+    // Updating a row another client deleted meanwhile: the implicit existence wait fails, not a silent no-op.
+    await waitFor('ops-new replicated', () => has(t, 'ops-new'));
+    const stale = t.idl.transaction();
+    stale.set('Logical_Switch', lsUuid(t, 'ops-new'), 'external_ids', datumFromJson(['map', [['a', 'b']]], nbSchema().tables.get('Logical_Switch')!.columnsByName.get('external_ids')!.type, null));
+    nbctl(nb, 'ls-del', 'ops-new');
+    assert.equal((await commit(stale)).status, 'try-again');
   });
 
   it('locks: lock, contention, steal with locked/stolen notifications, and not-locked transactions', async function () {
