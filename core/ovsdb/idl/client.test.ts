@@ -159,6 +159,24 @@ describe('IDL client (scripted server)', function () {
     assert.throws(() => rig.idl.setCondition('Sw', [['nope', '==', 1]]), /No column nope/);
   });
 
+  it('calls updated() only when rows change; a malformed update forces a full resync', function () {
+    let updates = 0;
+    const rig = makeRig({}, { updated: () => updates++ });
+    const server = synced(rig, { Sw: { [u(1)]: { initial: { name: 'a' } } } });
+    assert.equal(updates, 1);
+    server.notify('update3', [['monid', 'Net'], u(101), { Sw: { [u(1)]: { modify: { name: 'a' } } } }]);
+    assert.equal(updates, 1, 'a modify to the same value changes nothing');
+    server.notify('update3', [['monid', 'Net'], u(102), { Sw: { [u(1)]: { modify: { name: 'b' } } } }]);
+    assert.equal(updates, 2);
+    server.notify('update3', [['monid', 'Other'], u(103), { Sw: { [u(1)]: { delete: null } } }]);
+    assert.deepEqual(names(rig), ['b'], 'an update for another monitor id is not ours');
+    server.notify('update3', [['monid', 'Net'], u(104), { Sw: { 'bogus': { delete: null } } }]);
+    assert.ok(rig.events.some((e) => e.includes('bad monitor_cond_since update') && e.includes('bad UUID "bogus"')), rig.events.join('\n'));
+    rig.clock.advance(1000);
+    const again = rig.accept();
+    assert.equal(again.handshake().params[3], '00000000-0000-0000-0000-000000000000', 'the replica may have missed a change: resync from scratch');
+  });
+
   it('starts over on the same connection when the server cancels a monitor', function () {
     const rig = makeRig();
     const server = synced(rig, { Sw: { [u(1)]: { initial: { name: 'a' } } } });
