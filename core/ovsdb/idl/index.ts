@@ -1,6 +1,6 @@
 // The OVSDB IDL: a client-side replica of a database kept in sync with a server, with transactions.
 export { IdlClient, conditionAnyOf, type IdlOptions, type IdlCallbacks, type IdlState } from './client';
-export { Replica, rowsEqual, type ReplicaRow, type TrackedChange, type ChangeKind, type UpdateProblem } from './replica';
+export { Replica, rowsEqual, changedColumns, type ReplicaRow, type TrackedChange, type ChangeKind, type UpdateProblem } from './replica';
 export { IdlTxn, randomUuid, rowName, maxTxnOperations, type TxnResult, type TxnStatus } from './txn';
 export { interpretTransactReply } from './txn-reply';
 export { ConditionTracker, conditionsEqual, type ConditionJson } from './conditions';

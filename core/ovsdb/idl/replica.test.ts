@@ -1,7 +1,7 @@
 // The replica, update parsing and diffs, condition sequencing and the reconnect back-off, as pure units.
 import { strict as assert } from 'node:assert';
 import { SeededRandom } from '../../runtime/seeded-random';
-import { Replica } from './replica';
+import { Replica, changedColumns } from './replica';
 import { RowInterner } from './row-interner';
 import { applyDatumDiff, parseTableUpdates } from './updates';
 import { ConditionTracker } from './conditions';
@@ -23,6 +23,8 @@ describe('IDL replica and change tracking', function () {
     const changes = r.changes('Sw');
     assert.deepEqual(changes.map((c) => `${c.kind} ${c.uuid}`).sort(), [`delete ${u(2)}`, `modify ${u(1)}`].sort(), 'insert+delete of c vanishes');
     const mod = changes.find((c) => c.kind === 'modify')!;
+    assert.deepEqual(changedColumns(testSchema.tables.get('Sw')!, mod), ['name'], 'n went 3 and back to empty: unchanged overall');
+    assert.equal(changedColumns(testSchema.tables.get('Sw')!, changes.find((c) => c.kind === 'delete')!).length, 4);
     assert.equal(mod.old, oldA, 'old is the row before the first change');
     assert.deepEqual(mod.new!.values[col('Sw', 'name').index]!.keys, ['a2']);
     assert.deepEqual(mod.new!.values[col('Sw', 'n').index]!.keys, []);

@@ -202,6 +202,15 @@ export class Replica {
   }
 }
 
+/**
+ * The columns a tracked change touched (upstream's ovsdb_idl_track_is_updated, per column): those whose
+ * datum differs between old and new; every column for inserts and deletes.
+ */
+export function changedColumns(table: TableSchema, change: TrackedChange): string[] {
+  if (!change.old || !change.new) return table.columns.map((c) => c.name);
+  return table.columns.filter((c) => !datumEquals(change.old!.values[c.index]!, change.new!.values[c.index]!, c.type)).map((c) => c.name);
+}
+
 export function rowsEqual(table: TableSchema, a: ReplicaRow, b: ReplicaRow): boolean {
   if (a === b) return true;
   for (const c of table.columns) if (!datumEquals(a.values[c.index]!, b.values[c.index]!, c.type)) return false;
