@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { upstreamOrSkip } from '../../../test-support/upstream';
-import { dumpReplica, dumpServer, makeIdl, nbSchema, nbctl, startNb, waitFor, type NbServer, type TestIdl } from './upstream-harness.test';
+import { GatedTransport, dumpReplica, dumpServer, makeIdl, nbSchema, nbctl, sleep, startNb, waitFor, type NbServer, type TestIdl } from './upstream-harness.test';
 
 type Op =
   | { readonly kind: 'ls-add' | 'ls-del'; readonly sw: number }
@@ -58,6 +58,9 @@ describe('IDL resync property against upstream ovsdb-server', function () {
     // (ovsdb/transaction.c): a filler row keeps the history long enough for monitor_cond_since to resume.
     const addresses = Array.from({ length: 2000 }, (_, i) => `"10.${i >> 8}.${i & 255}.1"`).join(',');
     nbctl(nb, 'create', 'Address_Set', 'name=filler', `addresses=[${addresses}]`);
+    // The filler's own big transaction is the first the server drops from its history: make sure the txn id
+    // a new replica starts from is a later, small one.
+    nbctl(nb, 'ls-add', 'warmup');
   });
 
   after(async function () {
@@ -70,15 +73,19 @@ describe('IDL resync property against upstream ovsdb-server', function () {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { maxLength: 5 }), fc.array(opArb, { minLength: 1, maxLength: 6 }), fc.array(opArb, { maxLength: 3 }), async (before, away, after) => {
-        const old = makeIdl(nb, `prop-old-${seed}-${run}`, { backoff: { minMs: 600, maxMs: 1200 } });
+        const gate = new GatedTransport();
+        const old = makeIdl(nb, `prop-old-${seed}-${run}`, { transport: gate, backoff: { minMs: 100, maxMs: 400 } });
         let fresh: TestIdl | null = null;
         try {
           await waitFor('first sync', () => old.idl.isSynced);
           for (const op of before) apply(nb, op);
           await waitFor('replica equal before', () => canonical(old) === serverCanonical(nb));
+          gate.open = false; // stays away until the database has changed, however slow the machine
           old.idl.forceReconnect('property: drop the connection');
-          for (const op of away) apply(nb, op); // synchronous: done before the back-off ends
+          for (const op of away) apply(nb, op);
+          await sleep(50);
           assert.equal(old.syncs.length, 1, 'still away while the database changed');
+          gate.open = true;
           await waitFor('resync', () => old.idl.isSynced && old.syncs.length === 2);
           assert.equal(old.syncs[1], 'incremental');
           for (const op of after) apply(nb, op);
@@ -86,7 +93,7 @@ describe('IDL resync property against upstream ovsdb-server', function () {
           const target = serverCanonical(nb);
           await waitFor('both replicas equal the dump', () => fresh!.idl.isSynced && canonical(old) === target && canonical(fresh!) === target);
           assert.equal(canonical(old), canonical(fresh));
-          assert.deepEqual([...old.problems, ...fresh.problems], []);
+          assert.deepEqual([...old.problems, ...fresh.problems].filter((p) => !p.includes('gated by the test')), []);
         } finally {
           old.idl.stop();
           fresh?.idl.stop();

@@ -11,6 +11,7 @@ import type { Json } from '../data/json';
 import { formatJson } from '../../json/format';
 import type { JsonValue } from '../../json/value';
 import { makeTempDir, run, startUpstreamServer, type UpstreamServer } from '../jsonrpc/upstream-server.test';
+import type { ConnectCallbacks, ListenCallbacks, Listener, PendingConnect, Transport } from '../../runtime/transport';
 import { IdlClient, type IdlOptions } from './client';
 import type { Replica } from './replica';
 
@@ -94,6 +95,20 @@ export function dumpReplica(replica: Replica): Map<string, Map<string, Record<st
     out.set(table.name, rows);
   }
   return out;
+}
+
+/** A NodeTransport whose connect attempts fail at once while `open` is false: the test decides when an IDL may reconnect. */
+export class GatedTransport implements Transport {
+  open = true;
+  private readonly inner = new NodeTransport();
+  listen(address: string, callbacks: ListenCallbacks): Listener {
+    return this.inner.listen(address, callbacks);
+  }
+  connect(address: string, callbacks: ConnectCallbacks): PendingConnect {
+    if (this.open) return this.inner.connect(address, callbacks);
+    const t = setTimeout(() => callbacks.failed(new Error('gated by the test')), 0);
+    return { cancel: () => clearTimeout(t) };
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { upstreamOrSkip } from '../../../test-support/upstream';
 import { datumFromJson } from '../data/datum';
 import type { TxnResult } from './txn';
-import { dumpReplica, dumpServer, makeIdl, nbSchema, nbctl, startNb, waitFor, type NbServer, type TestIdl } from './upstream-harness.test';
+import { GatedTransport, dumpReplica, dumpServer, makeIdl, nbSchema, nbctl, startNb, waitFor, type NbServer, type TestIdl } from './upstream-harness.test';
 
 function commit(txn: { commit(done: (r: TxnResult) => void): void }): Promise<TxnResult> {
   return new Promise((resolve) => txn.commit(resolve));
@@ -135,17 +135,20 @@ describe('IDL against upstream ovsdb-server (OVN_Northbound)', function () {
   });
 
   it('resyncs via monitor_cond_since after the server is killed and restarted', async function () {
-    // A long back-off leaves time to change the database while this IDL is away.
-    const t = idl('restart', { backoff: { minMs: 1000, maxMs: 2000 } });
+    // The gate keeps this IDL away until the database has changed, however slow the machine.
+    const gate = new GatedTransport();
+    const t = idl('restart', { transport: gate, backoff: { minMs: 100, maxMs: 400 } });
     await waitFor('sync', () => t.idl.isSynced);
     nbctl(nb, '--may-exist', 'ls-add', 'before-restart', '--', 'set', 'Logical_Switch', 'before-restart', 'other_config:a=1');
     await waitFor('replica equal', () => sameAsServer(nb, t));
     const idBefore = t.idl.lastTransactionId;
     assert.ok(idBefore);
     t.idl.replica!.clearChanges();
+    gate.open = false;
     await nb.restart();
     nbctl(nb, 'ls-add', 'while-away', '--', 'lsp-add', 'while-away', 'p-away');
     assert.equal(t.syncs.length, 1, 'not yet reconnected');
+    gate.open = true;
     await waitFor('resync after restart', () => t.idl.isSynced && t.syncs.length === 2, 15000);
     assert.equal(t.syncs[1], 'incremental', `syncs: ${t.syncs.join(',')}`);
     assert.ok(sameAsServer(nb, t), 'replica equals the dump right after the incremental resync');
@@ -157,8 +160,10 @@ describe('IDL against upstream ovsdb-server (OVN_Northbound)', function () {
     // found=false: the replica is then replaced, and the diff against the old contents must report just
     // the real change. Either way the tracked changes are the same.
     t.idl.replica!.clearChanges();
+    gate.open = false;
     await nb.restart();
     nbctl(nb, 'set', 'Logical_Switch', 'before-restart', 'other_config:a=2');
+    gate.open = true;
     await waitFor('second resync', () => t.idl.isSynced && t.syncs.length === 3, 15000);
     assert.ok(sameAsServer(nb, t), `replica equals the dump after a ${t.syncs[2]} resync`);
     const changes = t.idl.replica!.changes();
