@@ -430,7 +430,8 @@ export class IdlClient {
   /**
    * Sets the condition for a table: <condition>s of which a row must match at least one (monitor_cond's
    * rule, ovsdb-server(7)); [] or [false] matches nothing, [true] everything. Returns
-   * the conditionSeqno at which the replica will hold exactly the matching rows.
+   * the conditionSeqno at which the replica will hold exactly the matching rows. Against a server that
+   * only knows plain "monitor", conditions are not sent (as upstream) and that seqno is never reached.
    */
   setCondition(table: string, condition: readonly JsonValue[]): number {
     if (!isMonitored(this.options.monitor, table)) throw new Error(`setCondition: table "${table}" is not monitored`);
