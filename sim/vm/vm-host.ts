@@ -17,7 +17,7 @@ import { arpReply, arpRequest, neighborAdvertisement, neighborSolicitation } fro
 import { assert } from '../../core/util/assert';
 import { Dhcp4Client, type Dhcp4Lease } from './dhcp4-client';
 import { Dhcp6Client } from './dhcp6-client';
-import { NeighborCache } from './neighbor-cache';
+import { NeighborCache, type ResolveCallback } from './neighbor-cache';
 import { Pinger, type PingOptions, type PingResult } from './ping';
 import { TcpLite, type TcpProbeResult, type TcpRequestHandler } from './tcp-lite';
 import { UdpSockets, type UdpProbeResult } from './udp';
@@ -153,9 +153,23 @@ export class VmHost implements VmNet {
     const build = (dstMac: Uint8Array): Uint8Array =>
       buildFrame([{ kind: 'ethernet', src: this.mac, dst: dstMac }, { kind: 'ipv4', src: own.address, dst: dstIp, ttl: 64 }, ...layers]);
     if (dstIp === 0xffffffff) return this.sendFrame(build(broadcastMac));
-    const nextHop = sameSubnet(dstIp, own.address, own.prefixLength) ? dstIp : own.gateway;
-    if (nextHop === undefined) return failed(`${dst} is off-link and ${this.name} has no gateway`);
-    this.arp.resolve(formatIpv4(nextHop), (r) => (r.ok ? this.sendFrame(build(r.mac)) : failed(r.error)));
+    this.resolveNextHop(dst, (r) => (r.ok ? this.sendFrame(build(r.mac)) : failed(r.error)));
+  }
+
+  /** Resolves the MAC to send to for `dst` (the next hop: `dst` on-link, else the gateway) with ARP/ND. */
+  resolveNextHop(dst: string, done: ResolveCallback): void {
+    if (dst.includes(':')) {
+      const ip6 = parseIpv6Text(dst);
+      assert(ip6 !== null, () => `${this.name}: bad IPv6 address ${dst}`);
+      return this.nd.resolve(formatIpv6(ip6), done);
+    }
+    const ip = parseIpv4Text(dst);
+    assert(ip !== null, () => `${this.name}: bad IPv4 address ${dst}`);
+    const own = this.ipv4;
+    if (!own) return done({ ok: false, error: `${this.name} has no IPv4 address` });
+    const nextHop = sameSubnet(ip, own.address, own.prefixLength) ? ip : own.gateway;
+    if (nextHop === undefined) return done({ ok: false, error: `${dst} is off-link and ${this.name} has no gateway` });
+    this.arp.resolve(formatIpv4(nextHop), done);
   }
 
   private sendIpv6(dst: string, layers: readonly LayerSpec[], failed: (error: string) => void): void {
