@@ -7,9 +7,14 @@
 //   the port's options:remote_ip (or tun_dst when the flow set it) and `options` carry tun_metadata as
 //   Geneve TLVs; for OVN use ovnGeneveOption({ ingressPort, egressPort }) = tun_metadata0 (class 0x0102,
 //   type 0x80, 32 bits: ingress << 16 | egress).
+//   A port that encapsulates itself (sim/vswitch's TunnelConfig.underlaySend) uses
+//   `underlay.sendEncapsulated(remote_ip, outerFrame)`: the underlay ARPs for the next hop and rewrites the
+//   outer MACs, so the port's localMac/remoteMac may be placeholders.
 // - Input: `underlay.setReceiver(p => ...)` gives every decapsulated packet: p.remoteIp is tun_src, p.localIp
 //   tun_dst, p.vni tun_id, p.options the TLVs (p.ovnPorts decodes OVN's when present), p.inner the frame to
-//   run through the bridge with in_port = the tunnel port whose remote_ip matches (or the flow-based port).
+//   run through the bridge with in_port = the tunnel port whose remote_ip matches (or the flow-based port);
+//   p.outerFrame is the whole underlay frame for a bridge that decapsulates itself (Bridge.receive on a
+//   tunnel port).
 // - Fates: sends that cannot leave (remote endpoint does not answer ARP) are reported to `onSendFailure`.
 import type { GeneveOption } from '../../core/packet/geneve';
 import { genevePort, readGeneve, readOvnTunnelPorts, type OvnTunnelPorts } from '../../core/packet/geneve';
@@ -36,12 +41,16 @@ export interface TunnelPacketIn {
   /** OVN's ingress/egress port keys, when the OVN option is present. */
   readonly ovnPorts?: OvnTunnelPorts;
   readonly inner: Uint8Array;
+  /** The underlay frame as it arrived (outer Ethernet/IP/UDP/Geneve), for ports that decapsulate themselves. */
+  readonly outerFrame: Uint8Array;
 }
 
 /** What a vswitch tunnel port needs from the hypervisor's underlay network (see the header comment). */
 export interface TunnelUnderlay {
   readonly localIp: string;
   send(remoteIp: string, header: TunnelHeader, inner: Uint8Array): void;
+  /** Sends a frame already encapsulated by the caller, its outer destination MAC set to the next hop's (ARP). */
+  sendEncapsulated(remoteIp: string, outerFrame: Uint8Array): void;
   setReceiver(receive: (packet: TunnelPacketIn) => void): void;
   /** Called when an encapsulated packet could not be sent (e.g. no ARP answer from the remote endpoint). */
   onSendFailure(report: (remoteIp: string, error: string) => void): void;
@@ -65,7 +74,7 @@ export class GeneveUnderlay implements TunnelUnderlay {
     const ip = host.ipv4Address;
     assert(ip !== undefined, () => `${host.name}: a Geneve underlay endpoint needs a static IPv4 address`);
     this.localIp = ip;
-    host.udp.bind(genevePort, (d) => this.receive(d.src, d.dst, d.data));
+    host.udp.bind(genevePort, (d) => this.receive(d.src, d.dst, d.data, d.frame));
   }
 
   readonly localIp: string;
@@ -96,7 +105,22 @@ export class GeneveUnderlay implements TunnelUnderlay {
     });
   }
 
-  private receive(src: string, dst: string, data: Uint8Array): void {
+  sendEncapsulated(remoteIp: string, outerFrame: Uint8Array): void {
+    assert(outerFrame.length >= 14, () => `encapsulated frame of ${outerFrame.length} bytes has no Ethernet header`);
+    this.host.resolveNextHop(remoteIp, (r) => {
+      if (!r.ok) {
+        this.stats.sendFailures++;
+        return this.failureReporter(remoteIp, r.error);
+      }
+      this.stats.encapsulated++;
+      const frame = outerFrame.slice();
+      frame.set(r.mac, 0);
+      frame.set(this.host.mac, 6);
+      this.host.sendFrame(frame);
+    });
+  }
+
+  private receive(src: string, dst: string, data: Uint8Array, outerFrame: Uint8Array): void {
     const g = attempt(() => readGeneve(data));
     if (!g.ok) {
       this.stats.malformed++;
@@ -105,7 +129,7 @@ export class GeneveUnderlay implements TunnelUnderlay {
     this.stats.decapsulated++;
     const ovnPorts = readOvnTunnelPorts(g.value);
     this.receiver?.({
-      remoteIp: src, localIp: dst, vni: g.value.vni, options: g.value.options, inner: g.value.payload,
+      remoteIp: src, localIp: dst, vni: g.value.vni, options: g.value.options, inner: g.value.payload, outerFrame,
       ...(ovnPorts ? { ovnPorts } : {}),
     });
   }

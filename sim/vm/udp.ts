@@ -8,7 +8,7 @@ export const defaultUdpProbeTimeoutMs = 1_000;
 /** Bound on UDP ports bound on one VM. */
 export const maxUdpBindingsCount = 4_096;
 
-export type UdpHandler = (datagram: { src: string; srcPort: number; dst: string; dstPort: number; data: Uint8Array }) => void;
+export type UdpHandler = (datagram: { src: string; srcPort: number; dst: string; dstPort: number; data: Uint8Array; frame: Uint8Array }) => void;
 
 export interface UdpProbeResult {
   readonly ok: boolean;
@@ -74,7 +74,7 @@ export class UdpSockets {
       this.unboundDrops++;
       return true;
     }
-    h({ src: p.src, srcPort: p.l4.srcPort, dst: p.dst, dstPort: p.l4.dstPort, data: p.l4.payload });
+    h({ src: p.src, srcPort: p.l4.srcPort, dst: p.dst, dstPort: p.l4.dstPort, data: p.l4.payload, frame: p.frame });
     return true;
   }
 }

@@ -214,7 +214,7 @@ export class VmHost implements VmNet {
     if (f.error) this.stats.malformed++;
     const dst = f.eth.dst;
     if ((dst[0]! & 1) === 0 && !equalBytes(dst, this.mac)) return void this.stats.ignored++;
-    const handled = f.l3?.kind === 'arp' ? this.onArp(f) : f.l3?.kind === 'ipv4' ? this.onIpv4(f) : f.l3?.kind === 'ipv6' ? this.onIpv6(f) : false;
+    const handled = f.l3?.kind === 'arp' ? this.onArp(f) : f.l3?.kind === 'ipv4' ? this.onIpv4(f, frame) : f.l3?.kind === 'ipv6' ? this.onIpv6(f, frame) : false;
     if (!handled) this.stats.ignored++;
   }
 
@@ -231,7 +231,7 @@ export class VmHost implements VmNet {
     return forUs || a.op === arpOps.reply;
   }
 
-  private onIpv4(f: DecodedFrame): boolean {
+  private onIpv4(f: DecodedFrame, frame: Uint8Array): boolean {
     const ip = f.l3;
     if (ip?.kind !== 'ipv4' || !f.l4) return false;
     const own = this.ipv4?.address;
@@ -242,7 +242,7 @@ export class VmHost implements VmNet {
       return this.dhcp4 !== undefined;
     }
     if (own === undefined || (ip.dst !== own && ip.dst !== 0xffffffff)) return false;
-    const p: IpPacketIn = { version: 4, src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), l4 };
+    const p: IpPacketIn = { version: 4, src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), l4, frame };
     if (l4.kind === 'icmp4' && l4.type === icmp4Types.echoRequest && l4.echo && ip.dst === own) {
       this.sendIp(p.src, [{ kind: 'icmp4', type: icmp4Types.echoReply, echo: l4.echo, body: l4.body }], (e) => this.log(`echo reply not sent: ${e}`));
       return true;
@@ -250,7 +250,7 @@ export class VmHost implements VmNet {
     return this.pinger.handleReply(p) || this.udp.handle(p) || this.tcp.handle(p);
   }
 
-  private onIpv6(f: DecodedFrame): boolean {
+  private onIpv6(f: DecodedFrame, frame: Uint8Array): boolean {
     const ip = f.l3;
     if (ip?.kind !== 'ipv6' || !f.l4) return false;
     const l4 = f.l4;
@@ -284,7 +284,7 @@ export class VmHost implements VmNet {
         return true;
       }
     }
-    const p: IpPacketIn = { version: 6, src, dst: formatIpv6(ip.dst), l4 };
+    const p: IpPacketIn = { version: 6, src, dst: formatIpv6(ip.dst), l4, frame };
     return this.pinger.handleReply(p) || this.udp.handle(p) || this.tcp.handle(p);
   }
 

@@ -24,6 +24,8 @@ export interface IpPacketIn {
   readonly src: string;
   readonly dst: string;
   readonly l4: L4Packet;
+  /** The whole Ethernet frame it arrived in (for consumers that need the outer headers, e.g. a tunnel port). */
+  readonly frame: Uint8Array;
 }
 
 /** Ephemeral port range (IANA, RFC 6335). */

@@ -1,0 +1,105 @@
+import { strict as assert } from 'node:assert';
+import { SimWorld } from '../world';
+import { decodeFrame } from '../../core/packet/decode';
+import { readOvnTunnelPorts } from '../../core/packet/geneve';
+import { dumpFlows } from '../vswitch';
+import { VmHost } from './vm-host';
+import { GeneveUnderlay } from './geneve-underlay';
+import { VswitchHypervisor } from './vswitch-hypervisor';
+import { ovnStyleFlows } from './ovn-style-flows';
+import type { LogicalPortBinding } from './mini-ovn-forwarder';
+import type { PingResult } from './ping';
+import type { TcpProbeResult } from './tcp-lite';
+
+const ports: LogicalPortBinding[] = [
+  { name: 'lp1', mac: '0a:00:00:00:00:01', tunnelKey: 1, chassisIp: '192.168.0.1' },
+  { name: 'lp2', mac: '0a:00:00:00:00:02', tunnelKey: 2, chassisIp: '192.168.0.2' },
+  { name: 'lp3', mac: '0a:00:00:00:00:03', tunnelKey: 3, chassisIp: '192.168.0.2' },
+];
+
+function lab(seed: string) {
+  const world = new SimWorld({ seed });
+  const underlay = world.addSegment('underlay', { latency: { baseMs: 1 } });
+  const wire: Uint8Array[] = [];
+  world.spawn('tap', (_rt, h) => {
+    const nic = underlay.attach(h, 'tap0', new Uint8Array([2, 0xee, 0, 0, 0, 1]));
+    underlay.setPromiscuous(nic, true);
+    nic.setReceiver((f) => wire.push(f));
+  });
+  const hvs = new Map<string, VswitchHypervisor>();
+  const vms = new Map<string, VmHost>();
+  [1, 2].forEach((n) => {
+    const ip = `192.168.0.${n}`;
+    const residents = ports.filter((p) => p.chassisIp === ip);
+    const wires = residents.map((p) => world.addSegment(`vif-${p.name}`, { latency: { baseMs: 0.1 } }));
+    world.spawn(`hv${n}`, (rt, h) => {
+      const nic = underlay.attach(h, 'eth0', new Uint8Array([2, 0xaa, 0, 0, 0, n]));
+      const endpoint = new VmHost({ name: `hv${n}-underlay`, nic, clock: rt.clock, random: rt.random.fork('underlay'), ipv4: { address: ip, prefixLength: 24 } });
+      const hv = new VswitchHypervisor(`hv${n}`, rt.clock, new GeneveUnderlay(endpoint));
+      residents.forEach((p, i) => hv.addVif(p.name, wires[i]!.attach(h, `vif-${p.name}`, new Uint8Array([2, 0xbb, 0, 0, n, i]))));
+      hv.addTunnel(`192.168.0.${3 - n}`);
+      hv.addFlows(ovnStyleFlows({ datapathKey: 9, ports, localChassisIp: ip, vifOfports: hv.vifOfports, tunnelOfports: hv.tunnelOfports }));
+      hvs.set(`hv${n}`, hv);
+    });
+    residents.forEach((p, i) => world.spawn(`vm-${p.name}`, (rt, h) => {
+      const nic = wires[i]!.attach(h, 'eth0', new Uint8Array([0x0a, 0, 0, 0, 0, p.tunnelKey]));
+      vms.set(p.name, new VmHost({ name: p.name, nic, clock: rt.clock, random: rt.random.fork('vm'), ipv4: { address: `10.0.0.${p.tunnelKey}`, prefixLength: 24 } }));
+    }));
+  });
+  return { world, wire, hvs, vms };
+}
+
+describe('VswitchHypervisor with OVN-style flows', () => {
+  it('pings across two sim/vswitch bridges through Geneve (VNI = datapath key, OVN option)', () => {
+    const { world, wire, hvs, vms } = lab('vswitch-ping');
+    let ping: PingResult | undefined;
+    vms.get('lp1')!.ping('10.0.0.2', { count: 2, intervalMs: 100 }, (r) => (ping = r));
+    world.sim.run();
+    assert.equal(ping!.received, 2, JSON.stringify(ping));
+    const geneve = wire.map((f) => decodeFrame(f)).flatMap((d) => (d.ok && d.value.app?.kind === 'geneve' && d.value.inner ? [d.value] : []));
+    const summary = geneve.map((d) => {
+      const g = d.app!;
+      assert.ok(g.kind === 'geneve');
+      const p = readOvnTunnelPorts(g)!;
+      return `vni=${g.vni} ${p.ingressPort}>${p.egressPort} ${d.inner!.l4?.kind ?? d.inner!.l3?.kind}`;
+    });
+    assert.deepEqual(summary, ['vni=9 1>32768 arp', 'vni=9 2>1 arp', 'vni=9 1>2 icmp4', 'vni=9 2>1 icmp4', 'vni=9 1>2 icmp4', 'vni=9 2>1 icmp4']);
+    // The flood (ARP request) reached both VMs on hv2, and lp3 ignored it (not its address).
+    assert.equal(vms.get('lp3')!.stats.received, 1);
+    const dump = dumpFlows(hvs.get('hv2')!.bridge, world.sim.now);
+    assert.ok(dump.some((l) => /table=39, n_packets=3,.*reg15=0x1,metadata=0x9 actions=set_field:0x9\/0xffffff->tun_id,/.test(l)), dump.join('\n'));
+  });
+
+  it('keeps VMs on one chassis local (no tunnel) and carries TCP across chassis', () => {
+    const { world, wire, vms } = lab('vswitch-tcp');
+    let local: PingResult | undefined;
+    vms.get('lp2')!.ping('10.0.0.3', { count: 1 }, (r) => (local = r));
+    world.sim.run();
+    assert.equal(local!.received, 1);
+    const isGeneve = (f: Uint8Array): boolean => {
+      const d = decodeFrame(f);
+      return d.ok && d.value.app?.kind === 'geneve';
+    };
+    const tunneledBefore = wire.filter(isGeneve).length;
+    // Only the ARP broadcast was flooded to the other chassis.
+    assert.equal(tunneledBefore, 1);
+    vms.get('lp3')!.tcpListen(8080, () => new TextEncoder().encode('ok'));
+    let tcp: TcpProbeResult | undefined;
+    vms.get('lp1')!.tcpRequest('10.0.0.3', 8080, new TextEncoder().encode('hello'), (r) => (tcp = r));
+    world.sim.run();
+    assert.equal(tcp!.ok, true, tcp!.error);
+    assert.equal(new TextDecoder().decode(tcp!.response), 'ok');
+  });
+
+  it('drops a spoofed source MAC in ls_in_port_sec_l2 (table 8): nothing leaves the chassis', () => {
+    const { world, wire, hvs, vms } = lab('vswitch-spoof');
+    const frame = new Uint8Array(60);
+    frame.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0a, 0, 0, 0, 0, 0x99, 0x88, 0xb5]);
+    vms.get('lp1')!.sendFrame(frame);
+    world.sim.run();
+    assert.equal(wire.length, 0);
+    const trace = hvs.get('hv1')!.bridge.trace(1, frame);
+    assert.deepEqual(trace.outputs, []);
+    assert.ok(trace.dpActions.join(' ').includes('drop'), trace.dpActions.join(' '));
+  });
+});
