@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { dataplaneDemo, runDataplaneDemo } from './dataplane-demo';
 import { findScenario } from './index';
+import { dumpFlows } from '../sim/vswitch';
 
 function runScenario(seed: string): { lines: string[]; hash: string; ok: boolean; traceLines: number } {
   const lines: string[] = [];
@@ -16,11 +17,19 @@ describe('scenario dataplane-demo', () => {
     assert.equal(run.ping!.received, 3);
     assert.equal(run.tcp!.ok, true);
     assert.equal(new TextDecoder().decode(run.tcp!.response), 'vm2 got 18 bytes');
-    // Each echo crossed the tunnel both ways, with VNI = datapath key and the right port keys.
-    const tunneled = run.fates.filter((f) => f.kind === 'tunneled');
-    assert.ok(tunneled.every((f) => f.kind === 'tunneled' && f.vni === 5));
-    assert.ok(tunneled.some((f) => f.kind === 'tunneled' && f.ingressPort === 1 && f.egressPort === 2 && f.toChassisIp === '192.168.100.2'));
-    assert.ok(tunneled.some((f) => f.kind === 'tunneled' && f.ingressPort === 2 && f.egressPort === 1 && f.toChassisIp === '192.168.100.1'));
+    // Each echo crossed the tunnel both ways, with VNI = datapath key and OVN's option carrying the port keys;
+    // the ARP request went to the flood group (32768).
+    assert.deepEqual(run.tunnel.slice(0, 4), [
+      '192.168.100.1>192.168.100.2 vni=5 1>32768 arp',
+      '192.168.100.2>192.168.100.1 vni=5 2>1 arp',
+      '192.168.100.1>192.168.100.2 vni=5 1>2 icmp4',
+      '192.168.100.2>192.168.100.1 vni=5 2>1 icmp4',
+    ]);
+    assert.equal(run.tunnel.filter((t) => t.endsWith('icmp4')).length, 6);
+    assert.equal(run.tunnel.filter((t) => t.endsWith('tcp')).length, 6);
+    // The flows did the work: the tunnel output flow on hv1 counted the 3 echo requests and 3 TCP segments.
+    const hv1 = dumpFlows(run.hypervisors.get('hv1')!.bridge, run.world.sim.now);
+    assert.ok(hv1.some((l) => /table=39, n_packets=6, .*reg15=0x2,metadata=0x5 actions=.*output:100/.test(l)), hv1.join('\n'));
     assert.deepEqual([...run.captures.keys()], ['underlay.pcap', 'hv1-vif-vm1.pcap', 'hv2-vif-vm2.pcap']);
   });
 

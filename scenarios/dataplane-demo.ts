@@ -1,18 +1,24 @@
 // dataplane-demo: two hypervisors on a simulated underlay, one VM on each, the same logical switch. VM1
 // pings VM2 and makes a TCP request to it; every frame crosses a Geneve tunnel (VNI = datapath key, OVN's
-// option carrying the logical ingress/egress port keys). Hypervisor forwarding is the stand-in OVN-style
-// forwarder (sim/vm/mini-ovn-forwarder.ts) until the simulated vswitch takes its place. The underlay wire
-// and both VIFs are always recorded (so capturing never changes the run); the captures are returned as
-// pcap files for `ovn-ts sim dataplane-demo --pcap DIR`.
+// option carrying the logical ingress/egress port keys). Each hypervisor runs a sim/vswitch br-int with the
+// OpenFlow flows an OVN controller would write (sim/vm/ovn-style-flows.ts, hand written: no northd yet).
+// The underlay wire and both VIFs are always recorded (so capturing never changes the run); the captures
+// are returned as pcap files for `ovn-ts sim dataplane-demo --pcap DIR`.
 import type { Scenario, ScenarioOptions, ScenarioResult } from './scenario';
 import { SimWorld } from '../sim/world';
 import { VmHost } from '../sim/vm/vm-host';
 import { GeneveUnderlay } from '../sim/vm/geneve-underlay';
-import { MiniOvnForwarder, type ForwardingFate, type LogicalPortBinding } from '../sim/vm/mini-ovn-forwarder';
+import type { LogicalPortBinding } from '../sim/vm/mini-ovn-forwarder';
+import { VswitchHypervisor } from '../sim/vm/vswitch-hypervisor';
+import { ovnStyleFlows, ovnTables } from '../sim/vm/ovn-style-flows';
+import { dumpFlows } from '../sim/vswitch';
 import { PcapRecorder, RecordingNic, tapSegment } from '../sim/pcap/recorder';
 import type { PingResult } from '../sim/vm/ping';
 import type { TcpProbeResult } from '../sim/vm/tcp-lite';
-import { parseMacText } from '../core/packet/address';
+import { formatIpv4, parseMacText } from '../core/packet/address';
+import { decodeFrame } from '../core/packet/decode';
+import { readOvnTunnelPorts } from '../core/packet/geneve';
+import { createHash } from 'node:crypto';
 
 /** The logical switch's datapath tunnel key (the Geneve VNI). */
 const datapathKey = 5;
@@ -38,7 +44,9 @@ export interface DataplaneDemoRun {
   readonly world: SimWorld;
   readonly ping?: PingResult;
   readonly tcp?: TcpProbeResult;
-  readonly fates: readonly ForwardingFate[];
+  /** Each Geneve packet on the underlay: "src>dst vni=N ingress>egress inner-protocol". */
+  readonly tunnel: readonly string[];
+  readonly hypervisors: ReadonlyMap<string, VswitchHypervisor>;
   /** pcap file name → bytes: the underlay wire and each hypervisor's VIF. */
   readonly captures: ReadonlyMap<string, Uint8Array>;
 }
@@ -53,11 +61,12 @@ export function runDataplaneDemo(seed: string, traceSink?: (line: string) => voi
   if (traceSink) world.sim.trace.addSink(traceSink);
   const underlay = world.addSegment('underlay', topology.underlay);
   const wire = tapSegment(world, underlay);
+  wire.onRecord((r) => world.sim.record('wire', describeUnderlayFrame(r.frame)));
   const ports: LogicalPortBinding[] = topology.vms.map((vm) => {
     const hv = topology.hypervisors.find((h) => h.name === vm.hypervisor)!;
     return { name: vm.port, mac: vm.mac, tunnelKey: vm.tunnelKey, chassisIp: hv.underlayIp };
   });
-  const fates: ForwardingFate[] = [];
+  const hypervisors = new Map<string, VswitchHypervisor>();
   const vifRecorders: PcapRecorder[] = [];
   const vms = new Map<string, VmHost>();
   for (const hv of topology.hypervisors) {
@@ -69,19 +78,20 @@ export function runDataplaneDemo(seed: string, traceSink?: (line: string) => voi
         name: `${hv.name}-underlay`, nic, clock: rt.clock, random: rt.random.fork('underlay'),
         ipv4: { address: hv.underlayIp, prefixLength: 24 }, log: (line) => rt.log('info', 'underlay', line),
       });
-      const forwarder = new MiniOvnForwarder({
-        datapathKey, underlay: new GeneveUnderlay(endpoint), ports,
-        fate: (fate) => {
-          fates.push(fate);
-          rt.log('dbg', 'forwarder', describeFate(fate));
-        },
-      });
+      const hypervisor = new VswitchHypervisor(hv.name, rt.clock, new GeneveUnderlay(endpoint));
       residents.forEach((vm, i) => {
         const recorder = new PcapRecorder(`${hv.name}-vif-${vm.name}`, rt.clock);
         vifRecorders.push(recorder);
         const vifNic = vifSegments[i]!.attach(host, `vif-${vm.name}`, mac(hv.vifMac).map((b, j) => (j === 5 ? b + i : b)));
-        forwarder.attachVif(vm.port, new RecordingNic(vifNic, recorder));
+        hypervisor.addVif(vm.port, new RecordingNic(vifNic, recorder));
       });
+      for (const other of topology.hypervisors) if (other !== hv) hypervisor.addTunnel(other.underlayIp);
+      const flows = ovnStyleFlows({
+        datapathKey, ports, localChassisIp: hv.underlayIp, vifOfports: hypervisor.vifOfports, tunnelOfports: hypervisor.tunnelOfports,
+      });
+      hypervisor.addFlows(flows);
+      rt.log('info', 'br-int', `${flows.length} flows installed`);
+      hypervisors.set(hv.name, hypervisor);
     });
     residents.forEach((vm, i) => {
       world.spawn(vm.name, (rt, host) => {
@@ -112,18 +122,21 @@ export function runDataplaneDemo(seed: string, traceSink?: (line: string) => voi
   world.sim.run({ untilMs: runForMs });
   const captures = new Map<string, Uint8Array>([['underlay.pcap', wire.encode()]]);
   for (const r of vifRecorders) captures.set(`${r.name}.pcap`, r.encode());
-  return { world, fates, captures, ...(ping ? { ping } : {}), ...(tcp ? { tcp } : {}) };
+  // The captured bytes are part of the run's outcome: put their digests in the trace (so the hash covers them).
+  for (const [name, bytes] of captures) world.sim.record('capture', `${name} sha256 ${createHash('sha256').update(bytes).digest('hex')}`);
+  const tunnel = wire.records.map((r) => describeUnderlayFrame(r.frame)).filter((line) => line.includes(' vni='));
+  return { world, tunnel, hypervisors, captures, ...(ping ? { ping } : {}), ...(tcp ? { tcp } : {}) };
 }
 
-function describeFate(f: ForwardingFate): string {
-  switch (f.kind) {
-    case 'delivered':
-      return `${f.chassisIp}: delivered to ${f.port}`;
-    case 'tunneled':
-      return `${f.chassisIp}: tunnel to ${f.toChassisIp} vni ${f.vni} ports ${f.ingressPort}->${f.egressPort}`;
-    case 'dropped':
-      return `${f.chassisIp}: dropped (${f.reason})`;
-  }
+/** "src>dst vni=N ingress>egress inner" for Geneve, else the frame's top protocol. */
+function describeUnderlayFrame(frame: Uint8Array): string {
+  const d = decodeFrame(frame);
+  if (!d.ok) return `malformed: ${d.error.message}`;
+  const f = d.value;
+  if (f.app?.kind !== 'geneve' || f.l3?.kind !== 'ipv4') return `${frame.length} bytes ${f.l4?.kind ?? f.l3?.kind ?? `ethertype 0x${f.eth.ethType.toString(16)}`}`;
+  const p = readOvnTunnelPorts(f.app);
+  const inner = f.inner;
+  return `${formatIpv4(f.l3.src)}>${formatIpv4(f.l3.dst)} vni=${f.app.vni} ${p ? `${p.ingressPort}>${p.egressPort}` : 'no-ovn-option'} ${inner?.l4?.kind ?? inner?.l3?.kind ?? '?'}`;
 }
 
 export const dataplaneDemo: Scenario = {
@@ -137,10 +150,14 @@ export const dataplaneDemo: Scenario = {
     const tcp = run.tcp;
     report(`vm1 -> vm2 ping: ${ping ? `${ping.received}/${ping.sent} replies, rtt ms ${ping.rttsMs.map((x) => (x === null ? '-' : x.toFixed(3))).join(' ')}` : 'did not finish'}`);
     report(`vm1 -> vm2 tcp:${tcpPort}: ${tcp ? (tcp.ok ? `"${new TextDecoder().decode(tcp.response)}" in ${tcp.elapsedMs!.toFixed(3)} ms` : tcp.error) : 'did not finish'}`);
-    const tunneled = run.fates.filter((f) => f.kind === 'tunneled').length;
-    const dropped = run.fates.filter((f) => f.kind === 'dropped');
-    report(`forwarding: ${tunneled} frames tunneled (Geneve, vni ${datapathKey}), ${dropped.length} dropped`);
-    for (const d of dropped) report(`  ${describeFate(d)}`);
+    report(`underlay: ${run.tunnel.length} Geneve packets (vni ${datapathKey}, OVN option ingress>egress port keys)`);
+    for (const [name, hv] of run.hypervisors) {
+      const flows = dumpFlows(hv.bridge, run.world.sim.now);
+      const tunnelOut = flows.filter((l) => l.includes(`table=${ovnTables.remoteOutput},`) && l.includes('output:'));
+      const packets = tunnelOut.reduce((n, l) => n + Number(/n_packets=(\d+)/.exec(l)?.[1] ?? 0), 0);
+      const malformed = [...hv.bridge.stats.malformed.values()].reduce((a, b) => a + b, 0);
+      report(`  ${name} br-int: ${flows.length} flows, ${packets} packets out to tunnels (table ${ovnTables.remoteOutput}), ${malformed} malformed`);
+    }
     for (const [name, bytes] of run.captures) report(`capture ${name}: ${bytes.length} bytes`);
     const ok = ping?.received === pingCount && tcp?.ok === true;
     report(`checks: ${ok ? 'ok' : 'FAILED'} (all pings answered across the tunnel; TCP request answered)`);

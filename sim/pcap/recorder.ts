@@ -16,6 +16,7 @@ export interface PcapRecorderStats {
 
 export class PcapRecorder {
   private readonly recordList: PcapRecord[] = [];
+  private readonly listeners: ((record: PcapRecord) => void)[] = [];
   readonly stats: PcapRecorderStats = { recorded: 0, overflowed: 0 };
 
   /** `clock` gives the timestamps: virtual time in the simulator (ms → µs in the file). */
@@ -30,8 +31,15 @@ export class PcapRecorder {
     }
     // Frames over the snap length are truncated, as a capture would be; originalLength keeps the truth.
     const kept = frame.length > pcapSnapLengthBytes ? frame.slice(0, pcapSnapLengthBytes) : frame.slice();
-    this.recordList.push({ timeMicros: Math.round(this.clock.nowMs() * 1000), frame: kept, originalLength: frame.length });
+    const record = { timeMicros: Math.round(this.clock.nowMs() * 1000), frame: kept, originalLength: frame.length };
+    this.recordList.push(record);
     this.stats.recorded++;
+    for (const l of this.listeners) l(record);
+  }
+
+  /** Calls `listener` with every record as it is taken (e.g. to trace captured frames). */
+  onRecord(listener: (record: PcapRecord) => void): void {
+    this.listeners.push(listener);
   }
 
   get records(): readonly PcapRecord[] {
