@@ -162,7 +162,7 @@ export const dataplaneDemo: Scenario = {
     const ok = ping?.received === pingCount && tcp?.ok === true;
     report(`checks: ${ok ? 'ok' : 'FAILED'} (all pings answered across the tunnel; TCP request answered)`);
     return {
-      traceHash: run.world.traceHash, ok, events: run.world.sim.eventCount, virtualMs: run.world.sim.now,
+      traceHash: run.world.traceHash, ok, events: run.world.sim.eventCount, virtualMs: run.world.sim.now, files: run.captures,
     };
   },
 };

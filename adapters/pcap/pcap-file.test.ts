@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -64,6 +64,20 @@ describe('adapters/pcap: pcap files (pcap-parser)', () => {
     const whole = path.join(dir, 'whole.pcap');
     fs.writeFileSync(whole, bytes);
     await assert.rejects(readPcapFile(whole, 3), /more than 3 records/);
+  });
+
+  it('ovn-ts sim dataplane-demo --pcap DIR writes the captures (and the run is the same with or without)', () => {
+    const main = path.join(__dirname, '..', 'cli', 'main.js');
+    const out = path.join(dir, 'caps');
+    const a = spawnSync(process.execPath, [main, 'sim', 'dataplane-demo', '--seed', '5', '--pcap', out], { encoding: 'utf8' });
+    const b = spawnSync(process.execPath, [main, 'sim', 'dataplane-demo', '--seed', '5'], { encoding: 'utf8' });
+    assert.equal(a.status, 0, a.stderr);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['hv1-vif-vm1.pcap', 'hv2-vif-vm2.pcap', 'underlay.pcap']);
+    assert.equal(a.stdout.trim().split('\n').pop(), b.stdout.trim().split('\n').pop());
+    assert.deepEqual(fs.readFileSync(path.join(out, 'underlay.pcap')), Buffer.from(runDataplaneDemo('5').captures.get('underlay.pcap')!));
+    const none = spawnSync(process.execPath, [main, 'sim', 'kernel-demo', '--pcap', out], { encoding: 'utf8' });
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /scenario kernel-demo makes no pcap captures/);
   });
 
   describe('with tshark and text2pcap', function () {

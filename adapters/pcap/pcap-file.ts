@@ -92,6 +92,20 @@ export function readPcapFile(file: string, maxRecords = maxPcapRecordsCount): Pr
   });
 }
 
+/** Writes a scenario's capture files (names ending .pcap) into `dir`; returns the paths written (none: []). */
+export function writeCaptureFiles(dir: string, files: ReadonlyMap<string, Uint8Array> | undefined): string[] {
+  const captures = [...(files ?? new Map<string, Uint8Array>())].filter(([name]) => name.endsWith('.pcap'));
+  if (captures.length === 0) return [];
+  fs.mkdirSync(dir, { recursive: true });
+  return captures.map(([name, bytes]) => {
+    // Names come from scenarios (code, not input), but never let one escape the directory.
+    if (name !== path.basename(name)) throw new Error(`capture name ${name} is not a plain file name`);
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, bytes);
+    return file;
+  });
+}
+
 /** Writes records as a pcap file (creating the directory); returns the path written. */
 export function writePcapFile(file: string, records: readonly PcapRecord[]): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
