@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { lan } from './vm-test-kit.test';
+import { lan, mac } from './vm-test-kit.test';
+import { arpReply, icmp4Echo } from '../../core/packet/recipes';
+import { decodeFrame } from '../../core/packet/decode';
 import { maxNeighborProbesCount, neighborRetryIntervalMs } from './neighbor-cache';
 import type { PingResult } from './ping';
 import type { TcpProbeResult } from './tcp-lite';
@@ -129,5 +131,34 @@ describe('VmHost on a plain L2 segment', () => {
       }
     }
     assert.ok(ok >= 4, `${ok} of 5 lossy TCP probes succeeded`);
+  });
+
+  it('drops frames with bad checksums and malformed frames without answering', () => {
+    const { world, vm, rawNic } = lan('checksums');
+    const b = vm('b', 2, { address: '10.0.0.2', prefixLength: 24 });
+    const nic = rawNic('raw', 1);
+    const answers: Uint8Array[] = [];
+    nic.setReceiver((f) => {
+      const d = decodeFrame(f);
+      // Answer ARP for 10.0.0.1 so that b can reply to a good echo request.
+      if (d.ok && d.value.l3?.kind === 'arp' && d.value.l3.op === 1) nic.send(arpReply({ srcMac: mac(1), srcIp: '10.0.0.1', dstMac: d.value.l3.sha, dstIp: d.value.l3.spa }));
+      else answers.push(f);
+    });
+    const good = icmp4Echo({ srcMac: mac(1), dstMac: mac(2), srcIp: '10.0.0.1', dstIp: '10.0.0.2', identifier: 3, sequence: 1 });
+    const badIcmp = good.slice();
+    badIcmp[14 + 20 + 2]! ^= 0xff; // ICMP checksum
+    const badIp = good.slice();
+    badIp[14 + 10]! ^= 0xff; // IPv4 header checksum
+    const truncated = good.slice(0, 14 + 12);
+    for (const f of [badIcmp, badIp, truncated]) nic.send(f);
+    world.sim.run();
+    assert.equal(answers.length, 0);
+    assert.equal(b.stats.malformed, 3);
+    nic.send(good);
+    world.sim.run();
+    // The intact one is answered.
+    assert.equal(answers.length, 1);
+    const reply = decodeFrame(answers[0]!);
+    assert.ok(reply.ok && reply.value.l4?.kind === 'icmp4' && reply.value.l4.type === 0 && reply.value.l4.echo?.sequence === 1);
   });
 });

@@ -211,7 +211,12 @@ export class VmHost implements VmNet {
       return this.log(`malformed frame dropped: ${decoded.error.message}`);
     }
     const f = decoded.value;
-    if (f.error) this.stats.malformed++;
+    // A host's stack discards what fails its checksums (IPv4 header, ICMP/UDP/TCP with the pseudo-header).
+    const badChecksum = (f.l3?.kind === 'ipv4' && !f.l3.checksumValid) || (f.l4 !== undefined && 'checksumValid' in f.l4 && !f.l4.checksumValid);
+    if (f.error || badChecksum) {
+      this.stats.malformed++;
+      if (badChecksum) return this.log(`frame with a bad ${f.l4 && 'checksumValid' in f.l4 && !f.l4.checksumValid ? f.l4.kind : 'IPv4'} checksum dropped`);
+    }
     const dst = f.eth.dst;
     if ((dst[0]! & 1) === 0 && !equalBytes(dst, this.mac)) return void this.stats.ignored++;
     const handled = f.l3?.kind === 'arp' ? this.onArp(f) : f.l3?.kind === 'ipv4' ? this.onIpv4(f, frame) : f.l3?.kind === 'ipv6' ? this.onIpv6(f, frame) : false;
