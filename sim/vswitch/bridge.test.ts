@@ -160,3 +160,96 @@ describe('vswitch Bridge', () => {
     assert.deepEqual(out.map((o) => o[0]), [1]);
   });
 });
+
+describe('vswitch OpenFlow channel: NXT_PACKET_IN2, NXT_RESUME, packet-out', () => {
+  it('sends a paused packet-in as NXT_PACKET_IN2 bytes and resumes from an NXT_RESUME with changed metadata', async () => {
+    const { decodeMessage, readPacketIn2Fields } = await import('../../core/openflow');
+    let ch: OpenFlowChannel | undefined;
+    const sent: Uint8Array[] = [];
+    const { br, out } = setup({ onPacketIn: (p) => sent.push(encodeMessage(ch!.packetIns.encode(p, 7))) });
+    ch = new OpenFlowChannel(br);
+    br.flowMod(flow('table=0,in_port=1 actions=load:0x2a->NXM_NX_REG1[],controller(userdata=aa,pause),resubmit(,1)'));
+    br.flowMod(flow('table=1,reg1=0x2a actions=output:2'));
+    br.flowMod(flow('table=1,reg1=0x2b actions=output:3'));
+    br.receive(1, pkt());
+    assert.equal(sent.length, 1);
+    const d = decodeMessage(sent[0]!);
+    assert.ok(d.ok && d.value.type === 'nx_packet_in2');
+    const f = readPacketIn2Fields(d.value.properties);
+    assert.equal(toHex(f.packet), toHex(pkt()));
+    assert.deepEqual([...f.userdata!], [0xaa]);
+    assert.ok(f.metadata!.some((e) => e.field.name === 'reg1' && e.value[3] === 0x2a));
+    assert.ok(f.continuation);
+    // The controller changes reg1 before resuming: the resumed pipeline must see it.
+    const props = d.value.properties.map((p) => (p.type === 6
+      ? { type: 6, value: Uint8Array.from(encodeMeta('reg1', 0x2b)) } : p));
+    const r = ch.handle(encodeMessage({ type: 'nx_resume', xid: 8, properties: props }));
+    assert.deepEqual(r, { ok: true, type: 'nx_resume' });
+    assert.deepEqual(out.map((o) => o[0]), [3]);
+    assert.equal(ch.handle(encodeMessage({ type: 'nx_resume', xid: 9, properties: props })).ok, false, 'a continuation resumes once');
+  });
+
+  it('runs packet-out actions with the in_port from the match', () => {
+    const { br, out } = setup();
+    const ch = new OpenFlowChannel(br);
+    br.flowMod(flow('table=0,in_port=3 actions=output:2'));
+    const po = parseFlow('in_port=3 actions=output:1,resubmit(,0)');
+    assert.ok(po.ok);
+    const acts = po.flowMod.instructions[0]!;
+    assert.ok(acts.type === 'apply_actions');
+    assert.deepEqual(ch.handleMessage({ type: 'packet_out', xid: 1, bufferId: 0xffffffff, match: po.flowMod.match, actions: acts.actions, data: pkt() }), { ok: true, type: 'packet_out' });
+    assert.deepEqual(out.map((o) => o[0]), [1, 2]);
+  });
+});
+
+/** An NXM_NX_REGn metadata TLV list: header (class 1, field n, length 4) then the value. */
+function encodeMeta(reg: string, v: number): number[] {
+  const n = Number(reg.slice(3));
+  return [0x00, 0x01, (n << 1) & 0xfe, 4, v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
+}
+
+describe('vswitch ports and timeouts', () => {
+  it('connects bridges with patch ports and reports port status changes', () => {
+    const clock = fakeClock();
+    const events: string[] = [];
+    const got: number[] = [];
+    const a = new Bridge({ name: 'br-a', clock, onPortStatus: (e) => events.push(`${e.reason}:${e.port.name}:${e.port.up}`) });
+    const b = new Bridge({ name: 'br-b', clock });
+    a.addPort({ name: 'vm', kind: 'vif', ofport: 1 });
+    a.addPort({ name: 'patch-a', kind: 'patch', ofport: 5, peer: (f) => b.receive(6, f) });
+    b.addPort({ name: 'patch-b', kind: 'patch', ofport: 6, peer: (f) => a.receive(5, f) });
+    b.addPort({ name: 'vm', kind: 'vif', ofport: 2, deliver: () => got.push(2) });
+    a.flowMod(flow('in_port=1 actions=output:5'));
+    b.flowMod(flow('in_port=6 actions=output:2'));
+    a.receive(1, pkt());
+    assert.deepEqual(got, [2]);
+    a.setPortUp(5, false);
+    a.receive(1, pkt());
+    assert.deepEqual(got, [2], 'a down port sends nothing');
+    a.deletePort(5);
+    assert.deepEqual(events, ['add:br-a:true', 'add:vm:true', 'add:patch-a:true', 'modify:patch-a:false', 'delete:patch-a:false']);
+    assert.equal(a.port(5), undefined);
+  });
+
+  it('expires flows on idle and hard timeouts of the bridge clock', () => {
+    const { br, clock } = setup();
+    br.flowMod({ ...flow('priority=2,in_port=1 actions=output:2'), idleTimeout: 10 });
+    br.flowMod({ ...flow('priority=1,in_port=1 actions=output:3'), hardTimeout: 30 });
+    clock.t = 9_000;
+    br.receive(1, pkt());
+    clock.t = 18_000;
+    assert.equal(br.expireFlows().length, 0, 'used at 9 s: idle until 19 s');
+    clock.t = 19_000;
+    assert.deepEqual(br.expireFlows().map((f) => f.priority), [2]);
+    clock.t = 30_000;
+    assert.deepEqual(br.expireFlows().map((f) => f.priority), [1]);
+  });
+
+  it('counts an over-wide tun_id on a tunnel port as a translation error', () => {
+    const { br } = setup();
+    br.addPort({ name: 'tun', kind: 'tunnel', ofport: 10, tunnel: { localMac: '02:00:00:00:00:01', remoteMac: '02:00:00:00:00:02', localIp: '1.1.1.1', remoteIp: '1.1.1.2', underlaySend: () => assert.fail('sent') } });
+    br.flowMod(flow('in_port=1 actions=set_field:0x1000000->tun_id,output:10'));
+    br.receive(1, pkt());
+    assert.equal([...br.stats.translationErrors.keys()].length, 1);
+  });
+});

@@ -11,7 +11,7 @@
 // (as OVN configures SNAT) both choose the same.
 import type { Clock } from '../../core/runtime';
 import { assert } from '../../core/util/assert';
-import { ctBits, S, type Slots } from './fields';
+import { ctBits, getField, S, W, type Slots } from './fields';
 
 export interface Tuple {
   readonly src: number | bigint; readonly dst: number | bigint; readonly proto: number; readonly sport: number; readonly dport: number;
@@ -73,9 +73,9 @@ function reverse(t: Tuple): Tuple {
 
 /** The tuple of a packet state, or undefined when conntrack cannot track it (non-IP: invalid). */
 export function tupleOf(s: Slots, icmpId = 0): Tuple | undefined {
-  const v6 = s[S.ipv6_src] !== undefined;
-  const src = v6 ? s[S.ipv6_src] : s[S.ip_src];
-  const dst = v6 ? s[S.ipv6_dst] : s[S.ip_dst];
+  const v6 = s[W.ipv6_src[0]!.slot] !== undefined;
+  const src = v6 ? getField(s, W.ipv6_src) : s[S.ip_src];
+  const dst = v6 ? getField(s, W.ipv6_dst) : s[S.ip_dst];
   const proto = s[S.nw_proto];
   if (src === undefined || dst === undefined || typeof proto !== 'number') return undefined;
   if (proto === 1) {

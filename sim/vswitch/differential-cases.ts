@@ -183,4 +183,25 @@ export const diffCases: readonly DiffCase[] = [
       'priority=10,ip actions=output:4', 'priority=40,udp,tp_dst=7,nw_dst=10.0.0.9 actions=output:2,output:3'],
     packets: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((n) => udp(1, n, 9, 1000 + n * 20, n)),
   },
+  {
+    name: 'action set: write_actions, clear_actions, ordering',
+    flows: ['table=0,in_port=1,udp actions=write_actions(output:3,set_field:10.3.3.3->ip_dst),goto_table:1',
+      'table=1,udp,tp_dst=2000 actions=write_actions(set_field:10.4.4.4->ip_dst,output:2)',
+      'table=1,udp,tp_dst=53 actions=clear_actions', 'table=1,priority=1 actions=write_actions(group:1)',
+      'table=0,in_port=1,tcp actions=output:2,exit,write_actions(output:4)'],
+    groups: ['group_id=1,type=all,bucket=output:4'],
+    packets: [udp(1, 1, 2), udp(1, 1, 2, 1, 53), udp(1, 1, 2, 1, 54), tcp(1, 1, 2, 3, 4)],
+  },
+  {
+    name: 'IPv6 set_field and conntrack',
+    flows: ['table=0,in_port=1,ipv6 actions=set_field:fd00::99->ipv6_dst,ct(commit,zone=3),output:2',
+      'table=0,in_port=2,ipv6 actions=ct(zone=3,table=1)', 'table=1,ct_state=+est+rpl actions=output:1', 'table=1,priority=1 actions=output:3'],
+    packets: [ping6(1), ping6(2)],
+  },
+  {
+    name: 'SNAT with a port range and a second flow',
+    flows: ['table=0,in_port=1,udp actions=ct(commit,zone=6,nat(src=10.0.0.200:4000-4000),table=1)', 'table=1,ct_state=+snat actions=output:2',
+      'table=1,priority=1 actions=output:3'],
+    packets: [udp(1, 1, 2, 1000, 53), udp(1, 1, 2, 1000, 53), udp(1, 3, 2, 1000, 53)],
+  },
 ];

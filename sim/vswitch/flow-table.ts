@@ -95,8 +95,41 @@ function outputsTo(flow: Flow, port: number, group: number): boolean {
     (port !== any && a.type === 'output' && a.port === port) || (group !== any && a.type === 'group' && a.groupId === group));
 }
 
+/** A table's flows split by the value of the slot most of them match exactly (OVN: metadata, in_port, a
+ * register), so a lookup only visits flows that can match. Built lazily after a change. */
+interface TableIndex { readonly slot: number; readonly buckets: Map<number, Flow[]>; readonly rest: Flow[] }
+/** Tables smaller than this are scanned without an index. */
+export const indexMinFlowsCount = 8;
+const noFlows: Flow[] = [];
+
+function exactSlot(f: Flow, slot: number): number | undefined {
+  for (const t of f.tests) if (t.slot === slot && t.mask === -1) return t.value;
+  return undefined;
+}
+
+function buildIndex(t: readonly Flow[]): TableIndex | null {
+  if (t.length < indexMinFlowsCount) return null;
+  const counts = new Map<number, number>();
+  for (const f of t) for (const x of f.tests) if (x.mask === -1) counts.set(x.slot, (counts.get(x.slot) ?? 0) + 1);
+  let best = -1;
+  let bestCount = 0;
+  for (const [slot, n] of counts) if (n > bestCount) { best = slot; bestCount = n; }
+  if (bestCount < t.length / 2) return null;
+  const buckets = new Map<number, Flow[]>();
+  const rest: Flow[] = [];
+  for (const f of t) {
+    const v = exactSlot(f, best);
+    if (v === undefined) { rest.push(f); continue; }
+    let b = buckets.get(v);
+    if (!b) buckets.set(v, (b = []));
+    b.push(f);
+  }
+  return { slot: best, buckets, rest };
+}
+
 export class FlowTables {
   private readonly tables: Flow[][] = Array.from({ length: tableCount }, () => []);
+  private readonly indexes: (TableIndex | null | undefined)[] = new Array(tableCount);
   private seq = 0;
   /** Bumped on every change: caches compare it. */
   generation = 0;
@@ -144,6 +177,7 @@ export class FlowTables {
           throw new FlowModError('table_full', `table ${fm.tableId} has ${maxFlowsPerTable} flows`);
         }
         insertSorted(t, flow);
+        this.indexes[fm.tableId] = undefined;
         this.generation++;
         return [];
       }
@@ -153,6 +187,7 @@ export class FlowTables {
         for (const f of hits) {
           f.instructions = fm.instructions;
           f.conjunctions = conjunctionsOf(fm.instructions);
+          this.indexes[f.tableId] = undefined;
         }
         if (hits.length > 0) this.generation++;
         return [];
@@ -173,6 +208,7 @@ export class FlowTables {
     const i = t.indexOf(f);
     assert(i >= 0, `flow-table: removing a flow not in table ${f.tableId}`);
     t.splice(i, 1);
+    this.indexes[f.tableId] = undefined;
     this.generation++;
   }
 
@@ -182,6 +218,7 @@ export class FlowTables {
   }
   restore(s: Flow[][]): void {
     for (let i = 0; i < tableCount; i++) this.tables[i] = s[i]!;
+    this.indexes.fill(undefined);
     this.generation++;
   }
 
@@ -197,10 +234,29 @@ export class FlowTables {
   /** The flow a packet state hits in table `id` (conjunctive matching included), or undefined (miss). */
   lookup(id: number, s: Slots): Flow | undefined {
     const t = this.tables[id]!;
+    let idx = this.indexes[id];
+    if (idx === undefined) idx = this.indexes[id] = buildIndex(t);
+    let a: readonly Flow[] = t;
+    let b: readonly Flow[] = noFlows;
+    if (idx) {
+      const v = s[idx.slot];
+      a = (v === undefined ? undefined : idx.buckets.get(v | 0)) ?? noFlows;
+      b = idx.rest;
+    }
     let conj: Map<string, Set<number>> | undefined;
     let best: Flow | undefined;
-    for (let i = 0; i < t.length; i++) {
-      const f = t[i]!;
+    // Merge the two priority-sorted lists (bucket and the flows the index cannot place).
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      let f: Flow;
+      if (j >= b.length) f = a[i++]!;
+      else if (i >= a.length) f = b[j++]!;
+      else {
+        const x = a[i]!;
+        const y = b[j]!;
+        if (x.priority > y.priority || (x.priority === y.priority && x.seq < y.seq)) { f = x; i++; } else { f = y; j++; }
+      }
       if (best && f.priority < best.priority) break;
       if (!testsHold(s, f.tests)) continue;
       if (f.conjunctions.length === 0) {

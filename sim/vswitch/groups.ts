@@ -4,7 +4,7 @@
 import {
   ofpgbpt, ofpgt, type Bucket, type GroupMod,
 } from '../../core/openflow';
-import { S, type Slots } from './fields';
+import { S, W, type Slots } from './fields';
 
 export const maxGroupsCount = 65_536;
 export const ofpgcAdd = 0;
@@ -75,8 +75,8 @@ export function flowHash(s: Slots): number {
     const text = v === undefined ? '-' : v.toString(16);
     for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   };
-  for (const i of [S.eth_src, S.eth_dst, S.eth_type, S.ip_src, S.ip_dst, S.ipv6_src, S.ipv6_dst, S.nw_proto,
-    S.tcp_src, S.tcp_dst, S.udp_src, S.udp_dst]) mix(s[i]);
+  const wide = [W.eth_src, W.eth_dst, W.ipv6_src, W.ipv6_dst].flatMap((parts) => parts.map((p) => p.slot));
+  for (const i of [...wide, S.eth_type, S.ip_src, S.ip_dst, S.nw_proto, S.tcp_src, S.tcp_dst, S.udp_src, S.udp_dst]) mix(s[i]);
   return h >>> 0;
 }
 

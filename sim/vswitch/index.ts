@@ -9,3 +9,4 @@ export * from './groups';
 export * from './openflow-channel';
 export * from './ports';
 export * from './xlate';
+export * from './packet-in2';

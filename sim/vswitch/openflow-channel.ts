@@ -5,6 +5,7 @@ import {
 } from '../../core/openflow';
 import type { Bridge } from './bridge';
 import type { Flow } from './flow-table';
+import { PacketIn2Codec } from './packet-in2';
 
 export const maxBundleMessagesCount = 65_536;
 export const maxOpenBundlesCount = 64;
@@ -16,6 +17,8 @@ export type ChannelResult = { ok: true; type: string } | { ok: false; reason: st
 export class OpenFlowChannel {
   readonly rejected = new Map<string, number>();
   private readonly bundles = new Map<number, (FlowMod | GroupMod)[]>();
+  /** Encodes the bridge's packet-ins as NXT_PACKET_IN2 and resolves NXT_RESUME continuations. */
+  readonly packetIns = new PacketIn2Codec();
 
   constructor(private readonly bridge: Bridge) {}
 
@@ -36,7 +39,19 @@ export class OpenFlowChannel {
       switch (m.type) {
         case 'flow_mod': this.bridge.flowMod(m); break;
         case 'group_mod': this.bridge.groupMod(m); break;
-        case 'packet_out': this.bridge.packetOut(m.data, m.actions); break;
+        case 'packet_out': {
+          // OpenFlow 1.5 carries the ingress port as an in_port match field; OFPP_CONTROLLER when absent.
+          const inPort = m.match.find((e) => e.field.name === 'in_port_oxm' || e.field.name === 'in_port');
+          const port = inPort ? inPort.value.reduce((v, b) => v * 256 + b, 0) : 0xfffffffd;
+          this.bridge.packetOut(m.data, m.actions, port);
+          break;
+        }
+        case 'nx_resume': {
+          const r = this.packetIns.decodeResume(m);
+          if ('error' in r) return this.reject(r.error);
+          this.bridge.resume(r.continuation);
+          break;
+        }
         case 'bundle_add_message': {
           const b = this.bundles.get(m.bundleId);
           if (!b) return this.reject(`bundle ${m.bundleId} is not open`);

@@ -5,7 +5,7 @@
 import {
   decodeFrame, geneveEncapsulate, readOvnTunnelPorts, type FlowMetadata,
 } from '../../core/packet';
-import { S, type Slots } from './fields';
+import { getField, S, W, type Slots } from './fields';
 
 export type PortKind = 'vif' | 'patch' | 'tunnel' | 'local';
 
@@ -50,7 +50,7 @@ function ipText(v: number): string {
 }
 
 export function encapsulate(t: TunnelConfig, inner: Uint8Array, state: Slots): Uint8Array | { error: string } {
-  const tunId = state[S.tun_id] as bigint;
+  const tunId = getField(state, W.tun_id) ?? 0n;
   if (tunId > 0xffffffn) return { error: `tun_id ${tunId} does not fit a 24-bit Geneve VNI` };
   const dst = t.remoteIp === 'flow' ? ipText((state[S.tun_dst] as number) >>> 0) : t.remoteIp;
   const md = state[S.tun_metadata0];

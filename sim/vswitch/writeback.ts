@@ -2,13 +2,13 @@
 // packet is output: VLAN push/pop/rewrite, Ethernet and ARP fields, IPv4/IPv6 addresses, TTL, DSCP/ECN and
 // L4 ports. Checksums are updated incrementally (RFC 1624), as OVS's packet code does, so a frame with a
 // wrong checksum stays wrong by the same amount instead of being silently repaired.
-import { S, slot, type Slots } from './fields';
+import { getField, partsDiffer, S, slot, W, type Slots } from './fields';
 
 const vlanTpid = 0x8100;
 const ethHeaderBytes = 14;
 const sNwTos = slot('nw_tos');
 const sEcn = slot('ip_ecn');
-const sArp = { op: slot('arp_op'), spa: slot('arp_spa'), tpa: slot('arp_tpa'), sha: slot('arp_sha'), tha: slot('arp_tha') };
+const sArp = { op: slot('arp_op'), spa: slot('arp_spa'), tpa: slot('arp_tpa') };
 
 function rd16(b: Uint8Array, at: number): number {
   return (b[at]! << 8) | b[at + 1]!;
@@ -75,8 +75,8 @@ export function writeBack(frame: Uint8Array, orig: Slots, cur: Slots): Uint8Arra
   } else {
     b = frame.slice();
   }
-  if (orig[S.eth_dst] !== cur[S.eth_dst]) writeMac(b, 0, cur[S.eth_dst] as bigint);
-  if (orig[S.eth_src] !== cur[S.eth_src]) writeMac(b, 6, cur[S.eth_src] as bigint);
+  if (partsDiffer(orig, cur, W.eth_dst)) writeMac(b, 0, getField(cur, W.eth_dst)!);
+  if (partsDiffer(orig, cur, W.eth_src)) writeMac(b, 6, getField(cur, W.eth_src)!);
   const l3 = ethHeaderBytes + (ct !== 0 ? 4 : 0);
   const ethType = cur[S.eth_type];
   if (ethType === 0x0800) writeIpv4(b, l3, orig, cur);
@@ -136,8 +136,8 @@ function writeIpv6(b: Uint8Array, l3: number, orig: Slots, cur: Slots): void {
   const l4 = l3 + 40;
   const proto = b[l3 + 6];
   const { at: l4c, udp } = proto === 58 ? { at: l4 + 2, udp: -1 } : l4Csum(proto, l4);
-  if (orig[S.ipv6_src] !== cur[S.ipv6_src]) patchBig(b, l3 + 8, cur[S.ipv6_src] as bigint, 16, [l4c], udp);
-  if (orig[S.ipv6_dst] !== cur[S.ipv6_dst]) patchBig(b, l3 + 24, cur[S.ipv6_dst] as bigint, 16, [l4c], udp);
+  if (partsDiffer(orig, cur, W.ipv6_src)) patchBig(b, l3 + 8, getField(cur, W.ipv6_src)!, 16, [l4c], udp);
+  if (partsDiffer(orig, cur, W.ipv6_dst)) patchBig(b, l3 + 24, getField(cur, W.ipv6_dst)!, 16, [l4c], udp);
   if (orig[S.nw_ttl] !== cur[S.nw_ttl]) b[l3 + 7] = cur[S.nw_ttl] as number;
   writePorts(b, l4, orig, cur, [l4c], udp);
 }
@@ -145,8 +145,8 @@ function writeIpv6(b: Uint8Array, l3: number, orig: Slots, cur: Slots): void {
 function writeArp(b: Uint8Array, l3: number, orig: Slots, cur: Slots): void {
   if (l3 + 28 > b.length) return;
   if (orig[sArp.op] !== cur[sArp.op]) patch16(b, l3 + 6, cur[sArp.op] as number, []);
-  if (orig[sArp.sha] !== cur[sArp.sha]) writeMac(b, l3 + 8, cur[sArp.sha] as bigint);
+  if (partsDiffer(orig, cur, W.arp_sha)) writeMac(b, l3 + 8, getField(cur, W.arp_sha)!);
   if (orig[sArp.spa] !== cur[sArp.spa]) { const v = cur[sArp.spa] as number; patch16(b, l3 + 14, v >>> 16, []); patch16(b, l3 + 16, v & 0xffff, []); }
-  if (orig[sArp.tha] !== cur[sArp.tha]) writeMac(b, l3 + 18, cur[sArp.tha] as bigint);
+  if (partsDiffer(orig, cur, W.arp_tha)) writeMac(b, l3 + 18, getField(cur, W.arp_tha)!);
   if (orig[sArp.tpa] !== cur[sArp.tpa]) { const v = cur[sArp.tpa] as number; patch16(b, l3 + 24, v >>> 16, []); patch16(b, l3 + 26, v & 0xffff, []); }
 }

@@ -9,7 +9,7 @@ import {
   fieldByName, formatActions, formatFlow, ofppController, ofppInPort, type Action, type FlowMod, type Instruction, type NatAction,
 } from '../../core/openflow';
 import { Conntrack, natStateBits, tupleOf, type NatSpec, type Tuple } from './conntrack';
-import { bytesToBig, ctBits, fieldParts, getField, S, setField, slot, slotIsMeta, slotIsNarrow, type FieldPart, type Slots } from './fields';
+import { bytesToBig, ctBits, fieldParts, getField, S, setField, slot, setWhole, slotIsMeta, W, type FieldPart, type Slots } from './fields';
 import { actionsOf, FlowTables, type Flow } from './flow-table';
 import { chooseBuckets, GroupTable } from './groups';
 import { buildLearnedFlow } from './learn';
@@ -58,6 +58,45 @@ export interface XlateEnv {
   floodPorts(): number[];
 }
 
+/** The OpenFlow action set with Open vSwitch's ordering (ovs-actions(7) "Action Sets"): one action of each
+ * kind (a later one replaces it), field changes cumulative in the order written, and only the first present
+ * of group, output, resubmit, ct_clear, ct. */
+const actionSetSingles = ['pop_vlan', 'pop_mpls', 'push_mpls', 'push_vlan', 'dec_ttl', 'dec_mpls_ttl'] as const;
+const actionSetMods = new Set(['set_field', 'copy_field', 'set_tunnel', 'set_tunnel64']);
+const actionSetTerminals = ['group', 'output', 'resubmit', 'ct_clear', 'ct'] as const;
+export const maxActionSetModsCount = 1024;
+
+class ActionSet {
+  private singles = new Map<string, Action>();
+  private mods: Action[] = [];
+
+  write(actions: readonly Action[]): void {
+    for (const a of actions) {
+      if (actionSetMods.has(a.type)) {
+        if (this.mods.length >= maxActionSetModsCount) throw new XlateFailure(`action set over ${maxActionSetModsCount} field changes`);
+        this.mods.push(a);
+      } else if ((actionSetSingles as readonly string[]).includes(a.type) || (actionSetTerminals as readonly string[]).includes(a.type) || a.type === 'set_queue') {
+        this.singles.set(a.type, a);
+      } else {
+        throw new XlateFailure(`action ${a.type} cannot be in an action set`);
+      }
+    }
+  }
+  clear(): void {
+    this.singles = new Map();
+    this.mods = [];
+  }
+  ordered(): Action[] {
+    const out: Action[] = [];
+    for (const t of actionSetSingles) { const a = this.singles.get(t); if (a) out.push(a); }
+    out.push(...this.mods);
+    const q = this.singles.get('set_queue');
+    if (q) out.push(q);
+    for (const t of actionSetTerminals) { const a = this.singles.get(t); if (a) { out.push(a); break; } }
+    return out;
+  }
+}
+
 class PauseSignal {
   readonly frames: ContinuationFrame[] = [];
   constructor(readonly event: Omit<PacketInEvent, 'continuation'>) {}
@@ -83,13 +122,21 @@ export class Xlate {
   private halted = false;
   private tableId = 0;
   private readonly stack: bigint[] = [];
+  private readonly actionSet = new ActionSet();
 
   constructor(private readonly env: XlateEnv, public s: Slots, private readonly orig: Slots, private readonly frame: Uint8Array,
     private readonly tracing: boolean) {}
 
   /** Runs the pipeline from `tableId`; then the action set. */
   runFrom(tableId: number): XlateResult {
-    return this.guard(() => this.table(tableId));
+    return this.guard(() => {
+      this.table(tableId);
+      const set = this.actionSet.ordered();
+      if (set.length === 0) return;
+      this.halted = false;
+      if (this.tracing) this.r.trace.push({ tableId: this.tableId, flow: 'action set', executed: [formatActions(set)], depth: 0 });
+      this.actions(set);
+    });
   }
 
   /** Runs a bare action list (packet-out). */
@@ -146,7 +193,8 @@ export class Xlate {
 
   private instructions(flow: Flow, list: readonly Instruction[], step: TraceStep | undefined): void {
     let gotoTable: number | undefined;
-    for (const ins of list) {
+    for (let k = 0; k < list.length; k++) {
+      const ins = list[k]!;
       if (this.halted) return;
       switch (ins.type) {
         case 'apply_actions':
@@ -160,9 +208,11 @@ export class Xlate {
           gotoTable = ins.tableId;
           break;
         case 'write_actions':
-          // The action set runs when the pipeline ends; OVN does not use it, we run it in place of the end.
           if (step) step.executed.push(`write_actions(${formatActions(ins.actions)})`);
-          this.actions(ins.actions, 0, flow);
+          this.actionSet.write(ins.actions);
+          break;
+        case 'clear_actions':
+          this.actionSet.clear();
           break;
         default:
           break;
@@ -175,14 +225,15 @@ export class Xlate {
   }
 
   private actions(list: readonly Action[], from = 0, flow?: Flow): void {
-    for (let i = from; i < list.length; i++) {
-      if (this.halted) return;
-      try {
+    let i = from;
+    try {
+      for (; i < list.length; i++) {
+        if (this.halted) return;
         this.action(list[i]!, flow);
-      } catch (e) {
-        if (e instanceof PauseSignal) e.frames.push({ actions: list, next: i + 1 });
-        throw e;
       }
+    } catch (e) {
+      if (e instanceof PauseSignal) e.frames.push({ actions: list, next: i + 1 });
+      throw e;
     }
   }
 
@@ -262,8 +313,8 @@ export class Xlate {
         setField(s, fieldParts(a.dst.field), bits << BigInt(a.dst.ofs), ((1n << BigInt(a.dst.nBits)) - 1n) << BigInt(a.dst.ofs));
         return;
       }
-      case 'set_tunnel': s[S.tun_id] = BigInt(a.tunId); return;
-      case 'set_tunnel64': s[S.tun_id] = a.tunId; return;
+      case 'set_tunnel': setWhole(s, W.tun_id, BigInt(a.tunId)); return;
+      case 'set_tunnel64': setWhole(s, W.tun_id, a.tunId); return;
       case 'write_metadata': setField(s, fieldParts(metadataField), a.metadata, a.mask); return;
       case 'push_vlan': if (s[S.vlan_tci] === 0) s[S.vlan_tci] = 0x1000; return;
       case 'pop_vlan': s[S.vlan_tci] = 0; return;
@@ -297,7 +348,7 @@ export class Xlate {
       case 'ct': return this.ct(a);
       case 'ct_clear':
         for (const i of [S.ct_state, S.ct_zone, S.ct_mark, S.ct_nw_proto, S.ct_nw_src, S.ct_nw_dst, S.ct_tp_src, S.ct_tp_dst]) s[i] = 0;
-        s[S.ct_label] = 0n;
+        setWhole(s, W.ct_label, 0n);
         return;
       case 'learn': {
         this.r.cacheable = false;
@@ -379,7 +430,7 @@ export class Xlate {
       }
     }
     after[S.ct_mark] = c ? c.mark : 0;
-    after[S.ct_label] = c ? c.label : 0n;
+    setWhole(after, W.ct_label, c ? c.label : 0n);
     const o: Tuple | undefined = c?.orig ?? (tuple && !tuple.v6 ? tuple : undefined);
     if (o && !o.v6) {
       after[S.ct_nw_src] = o.src as number; after[S.ct_nw_dst] = o.dst as number; after[S.ct_nw_proto] = o.proto;
@@ -387,10 +438,14 @@ export class Xlate {
     }
     if (res.rewrite) {
       const rw = res.rewrite;
-      const v6 = s[S.ipv6_src] !== undefined;
-      const setL3 = (i4: number, i6: number, v: number | bigint | undefined) => { if (v !== undefined) after[v6 ? i6 : i4] = v; };
-      setL3(S.ip_src, S.ipv6_src, rw.src);
-      setL3(S.ip_dst, S.ipv6_dst, rw.dst);
+      const v6 = s[W.ipv6_src[0]!.slot] !== undefined;
+      const setL3 = (i4: number, w6: readonly FieldPart[], v: number | bigint | undefined) => {
+        if (v === undefined) return;
+        if (v6) setWhole(after, w6, BigInt(v));
+        else after[i4] = Number(v);
+      };
+      setL3(S.ip_src, W.ipv6_src, rw.src);
+      setL3(S.ip_dst, W.ipv6_dst, rw.dst);
       const proto = s[S.nw_proto];
       const ports = proto === 6 ? [S.tcp_src, S.tcp_dst] : proto === 17 ? [S.udp_src, S.udp_dst] : proto === 132 ? [S.sctp_src, S.sctp_dst] : undefined;
       if (ports) {
@@ -398,7 +453,7 @@ export class Xlate {
         if (rw.dport !== undefined) after[ports[1]!] = rw.dport;
       }
       // The datapath NATs the packet itself, so later outputs in this pipeline carry the new headers too.
-      for (const i of [S.ip_src, S.ip_dst, S.ipv6_src, S.ipv6_dst, ...(ports ?? [])]) s[i] = after[i];
+      for (const i of [S.ip_src, S.ip_dst, ...W.ipv6_src.map((p) => p.slot), ...W.ipv6_dst.map((p) => p.slot), ...(ports ?? [])]) s[i] = after[i];
     }
     this.r.dpActions.push(`ct(${commit ? 'commit,' : ''}zone=${zone}${nat ? ',nat' : ''})`);
     if (a.recircTable !== 255) {
@@ -420,7 +475,7 @@ function compiledSetField(a: Extract<Action, { type: 'set_field' }>): CompiledSe
   const m = a.entry.mask ? bytesToBig(a.entry.mask) : (1n << BigInt(a.entry.value.length * 8)) - 1n;
   const parts = fieldParts(a.entry.field);
   const p = parts[0]!;
-  const narrow = parts.length === 1 && slotIsNarrow(p.slot) && p.shift + p.bits <= 32;
+  const narrow = parts.length === 1 && p.shift + p.bits <= 32;
   const width = (1n << BigInt(p.bits)) - 1n;
   c = narrow
     ? { slot: p.slot, mask: Number((m & width) << BigInt(p.shift)) | 0, value: Number((v & m & width) << BigInt(p.shift)) | 0, parts, v, m }
