@@ -11,7 +11,7 @@ function runScenario(seed: string): { lines: string[]; hash: string; ok: boolean
 }
 
 describe('scenario dataplane-demo', () => {
-  it('is registered and pings VM2 from VM1 across the Geneve tunnel', () => {
+  it('is registered; VM1 reaches VM2 across the Geneve tunnel (ping, ping6, TCP, UDP)', () => {
     assert.equal(findScenario('dataplane-demo'), dataplaneDemo);
     const run = runDataplaneDemo('1');
     assert.equal(run.ping!.received, 3);
@@ -27,9 +27,14 @@ describe('scenario dataplane-demo', () => {
     ]);
     assert.equal(run.tunnel.filter((t) => t.endsWith('icmp4')).length, 6);
     assert.equal(run.tunnel.filter((t) => t.endsWith('tcp')).length, 6);
-    // The flows did the work: the tunnel output flow on hv1 counted the 3 echo requests and 3 TCP segments.
+    assert.equal(run.ping6!.received, 2);
+    assert.equal(run.udp!.ok, true);
+    assert.equal(new TextDecoder().decode(run.udp!.response), 'udp probe');
+    // The flows did the work: hv1's tunnel output flow for vm2's port counted 3 echo requests, 3 TCP
+    // segments, 2 ICMPv6 echo requests and 1 UDP probe; the flood flow the ARP request and the NS.
     const hv1 = dumpFlows(run.hypervisors.get('hv1')!.bridge, run.world.sim.now);
-    assert.ok(hv1.some((l) => /table=39, n_packets=6, .*reg15=0x2,metadata=0x5 actions=.*output:100/.test(l)), hv1.join('\n'));
+    assert.ok(hv1.some((l) => /table=39, n_packets=9, .*reg15=0x2,metadata=0x5 actions=.*output:100/.test(l)), hv1.join('\n'));
+    assert.ok(hv1.some((l) => /table=39, n_packets=2, .*reg15=0x8000,metadata=0x5 actions=.*output:100,resubmit\(,40\)/.test(l)), hv1.join('\n'));
     assert.deepEqual([...run.captures.keys()], ['underlay.pcap', 'hv1-vif-vm1.pcap', 'hv2-vif-vm2.pcap']);
   });
 

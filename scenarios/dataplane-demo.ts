@@ -1,5 +1,5 @@
 // dataplane-demo: two hypervisors on a simulated underlay, one VM on each, the same logical switch. VM1
-// pings VM2 and makes a TCP request to it; every frame crosses a Geneve tunnel (VNI = datapath key, OVN's
+// pings VM2 (IPv4 and IPv6), makes a TCP request and a UDP echo probe to it; every frame crosses a Geneve tunnel (VNI = datapath key, OVN's
 // option carrying the logical ingress/egress port keys). Each hypervisor runs a sim/vswitch br-int with the
 // OpenFlow flows an OVN controller would write (sim/vm/ovn-style-flows.ts, hand written: no northd yet).
 // The underlay wire and both VIFs are always recorded (so capturing never changes the run); the captures
@@ -15,6 +15,7 @@ import { dumpFlows } from '../sim/vswitch';
 import { PcapRecorder, RecordingNic, tapSegment } from '../sim/pcap/recorder';
 import type { PingResult } from '../sim/vm/ping';
 import type { TcpProbeResult } from '../sim/vm/tcp-lite';
+import type { UdpProbeResult } from '../sim/vm/udp';
 import { formatIpv4, parseMacText } from '../core/packet/address';
 import { decodeFrame } from '../core/packet/decode';
 import { readOvnTunnelPorts } from '../core/packet/geneve';
@@ -30,13 +31,16 @@ const topology = {
     { name: 'hv2', underlayIp: '192.168.100.2', underlayMac: '02:00:c0:a8:64:02', vifMac: '02:00:00:00:f2:01' },
   ],
   vms: [
-    { name: 'vm1', port: 'lsp-vm1', mac: '0a:00:00:00:00:01', ip: '10.0.0.1', tunnelKey: 1, hypervisor: 'hv1' },
-    { name: 'vm2', port: 'lsp-vm2', mac: '0a:00:00:00:00:02', ip: '10.0.0.2', tunnelKey: 2, hypervisor: 'hv2' },
+    { name: 'vm1', port: 'lsp-vm1', mac: '0a:00:00:00:00:01', ip: '10.0.0.1', ip6: 'fd00::1', tunnelKey: 1, hypervisor: 'hv1' },
+    { name: 'vm2', port: 'lsp-vm2', mac: '0a:00:00:00:00:02', ip: '10.0.0.2', ip6: 'fd00::2', tunnelKey: 2, hypervisor: 'hv2' },
   ],
 } as const;
 const pingCount = 3;
 const pingStartMs = 100;
 const tcpStartMs = 4_000;
+const ping6StartMs = 5_000;
+const udpStartMs = 6_000;
+const udpEchoPort = 7;
 const tcpPort = 80;
 const runForMs = 10_000;
 
@@ -44,6 +48,8 @@ export interface DataplaneDemoRun {
   readonly world: SimWorld;
   readonly ping?: PingResult;
   readonly tcp?: TcpProbeResult;
+  readonly ping6?: PingResult;
+  readonly udp?: UdpProbeResult;
   /** Each Geneve packet on the underlay: "src>dst vni=N ingress>egress inner-protocol". */
   readonly tunnel: readonly string[];
   readonly hypervisors: ReadonlyMap<string, VswitchHypervisor>;
@@ -97,7 +103,7 @@ export function runDataplaneDemo(seed: string, traceSink?: (line: string) => voi
       world.spawn(vm.name, (rt, host) => {
         vms.set(vm.name, new VmHost({
           name: vm.name, nic: vifSegments[i]!.attach(host, 'eth0', mac(vm.mac)), clock: rt.clock, random: rt.random.fork('vm'),
-          ipv4: { address: vm.ip, prefixLength: 24 }, log: (line) => rt.log('info', 'vm', line),
+          ipv4: { address: vm.ip, prefixLength: 24 }, ipv6: { address: vm.ip6 }, log: (line) => rt.log('info', 'vm', line),
         }));
       });
     });
@@ -107,6 +113,21 @@ export function runDataplaneDemo(seed: string, traceSink?: (line: string) => voi
   vm2.tcpListen(tcpPort, (request) => new TextEncoder().encode(`vm2 got ${request.length} bytes`));
   let ping: PingResult | undefined;
   let tcp: TcpProbeResult | undefined;
+  let ping6: PingResult | undefined;
+  let udp: UdpProbeResult | undefined;
+  vm2.udp.serveEcho(udpEchoPort);
+  world.sim.schedule(ping6StartMs, () =>
+    vm1.ping(topology.vms[1].ip6, { count: 2, intervalMs: 500 }, (r) => {
+      ping6 = r;
+      world.sim.record('vm1', `ping ${r.target}: ${r.received}/${r.sent} replies`);
+    }),
+  );
+  world.sim.schedule(udpStartMs, () =>
+    vm1.udpProbe(topology.vms[1].ip, udpEchoPort, new TextEncoder().encode('udp probe'), (r) => {
+      udp = r;
+      world.sim.record('vm1', `udp ${topology.vms[1].ip}:${udpEchoPort}: ${r.ok ? `echoed in ${r.rttMs!.toFixed(3)} ms` : r.error}`);
+    }),
+  );
   world.sim.schedule(pingStartMs, () =>
     vm1.ping(topology.vms[1].ip, { count: pingCount, intervalMs: 1_000 }, (r) => {
       ping = r;
@@ -125,7 +146,7 @@ export function runDataplaneDemo(seed: string, traceSink?: (line: string) => voi
   // The captured bytes are part of the run's outcome: put their digests in the trace (so the hash covers them).
   for (const [name, bytes] of captures) world.sim.record('capture', `${name} sha256 ${createHash('sha256').update(bytes).digest('hex')}`);
   const tunnel = wire.records.map((r) => describeUnderlayFrame(r.frame)).filter((line) => line.includes(' vni='));
-  return { world, tunnel, hypervisors, captures, ...(ping ? { ping } : {}), ...(tcp ? { tcp } : {}) };
+  return { world, tunnel, hypervisors, captures, ...(ping ? { ping } : {}), ...(tcp ? { tcp } : {}), ...(ping6 ? { ping6 } : {}), ...(udp ? { udp } : {}) };
 }
 
 /** "src>dst vni=N ingress>egress inner" for Geneve, else the frame's top protocol. */
@@ -141,7 +162,7 @@ function describeUnderlayFrame(frame: Uint8Array): string {
 
 export const dataplaneDemo: Scenario = {
   name: 'dataplane-demo',
-  summary: 'two hypervisors, a VM on each: ping and a TCP request across a Geneve tunnel',
+  summary: 'two hypervisors, a VM on each: ping, ping6, TCP and UDP probes across a Geneve tunnel',
   run(options: ScenarioOptions): ScenarioResult {
     const { report } = options;
     report(`dataplane-demo (seed ${options.seed}): ${dataplaneDemo.summary}`);
@@ -150,6 +171,9 @@ export const dataplaneDemo: Scenario = {
     const tcp = run.tcp;
     report(`vm1 -> vm2 ping: ${ping ? `${ping.received}/${ping.sent} replies, rtt ms ${ping.rttsMs.map((x) => (x === null ? '-' : x.toFixed(3))).join(' ')}` : 'did not finish'}`);
     report(`vm1 -> vm2 tcp:${tcpPort}: ${tcp ? (tcp.ok ? `"${new TextDecoder().decode(tcp.response)}" in ${tcp.elapsedMs!.toFixed(3)} ms` : tcp.error) : 'did not finish'}`);
+    const ping6 = run.ping6;
+    report(`vm1 -> vm2 ping6: ${ping6 ? `${ping6.received}/${ping6.sent} replies (neighbor discovery through the tunnel)` : 'did not finish'}`);
+    report(`vm1 -> vm2 udp:${udpEchoPort}: ${run.udp ? (run.udp.ok ? `echoed in ${run.udp.rttMs!.toFixed(3)} ms` : run.udp.error) : 'did not finish'}`);
     report(`underlay: ${run.tunnel.length} Geneve packets (vni ${datapathKey}, OVN option ingress>egress port keys)`);
     for (const [name, hv] of run.hypervisors) {
       const flows = dumpFlows(hv.bridge, run.world.sim.now);
@@ -159,8 +183,8 @@ export const dataplaneDemo: Scenario = {
       report(`  ${name} br-int: ${flows.length} flows, ${packets} packets out to tunnels (table ${ovnTables.remoteOutput}), ${malformed} malformed`);
     }
     for (const [name, bytes] of run.captures) report(`capture ${name}: ${bytes.length} bytes`);
-    const ok = ping?.received === pingCount && tcp?.ok === true;
-    report(`checks: ${ok ? 'ok' : 'FAILED'} (all pings answered across the tunnel; TCP request answered)`);
+    const ok = ping?.received === pingCount && tcp?.ok === true && ping6?.received === ping6?.sent && run.udp?.ok === true;
+    report(`checks: ${ok ? 'ok' : 'FAILED'} (all pings, IPv4 and IPv6, answered across the tunnel; TCP and UDP probes answered)`);
     return {
       traceHash: run.world.traceHash, ok, events: run.world.sim.eventCount, virtualMs: run.world.sim.now, files: run.captures,
     };
