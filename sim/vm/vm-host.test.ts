@@ -35,8 +35,9 @@ describe('VmHost on a plain L2 segment', () => {
     const a = vm('a', 1, undefined, { address: 'fd00::1' });
     const b = vm('b', 2, undefined, { address: 'fd00::2' });
     const results: PingResult[] = [];
-    a.ping('fd00::2', { count: 2, intervalMs: 50 }, (r) => results.push(r));
-    b.ping(a.ipv6Address === 'fd00::1' ? 'fe80::ff:fe00:1' : 'x', { count: 1 }, (r) => results.push(r));
+    a.ping('FD00:0:0::2', { count: 2, intervalMs: 50 }, (r) => results.push(r)); // any spelling of the address
+    assert.equal(a.ipv6Address, 'fd00::1');
+    b.ping('fe80::ff:fe00:1', { count: 1 }, (r) => results.push(r)); // a's EUI-64 link-local address
     world.sim.run();
     assert.deepEqual(results.map((r) => [r.target, r.received]).sort(), [['fd00::2', 2], ['fe80::ff:fe00:1', 1]]);
   });

@@ -21,7 +21,7 @@ import { NeighborCache, type ResolveCallback } from './neighbor-cache';
 import { Pinger, type PingOptions, type PingResult } from './ping';
 import { TcpLite, type TcpProbeResult, type TcpRequestHandler } from './tcp-lite';
 import { UdpSockets, type UdpProbeResult } from './udp';
-import type { IpPacketIn, VmNet } from './vm-net';
+import { canonicalIp, type IpPacketIn, type VmNet } from './vm-net';
 
 export type Ipv4Config = { readonly address: string; readonly prefixLength: number; readonly gateway?: string } | 'dhcp';
 export type Ipv6Config = { readonly address: string; readonly prefixLength?: number } | 'dhcp';
@@ -120,11 +120,11 @@ export class VmHost implements VmNet {
   }
 
   ping(target: string, options: PingOptions, done: (r: PingResult) => void): void {
-    this.pinger.ping(target, options, done);
+    this.pinger.ping(canonicalIp(target), options, done);
   }
 
   udpProbe(dst: string, port: number, data: Uint8Array, done: (r: UdpProbeResult) => void, timeoutMs?: number): void {
-    this.udp.probe(dst, port, data, done, timeoutMs);
+    this.udp.probe(canonicalIp(dst), port, data, done, timeoutMs);
   }
 
   tcpListen(port: number, handler: TcpRequestHandler): void {
@@ -132,7 +132,7 @@ export class VmHost implements VmNet {
   }
 
   tcpRequest(dst: string, port: number, request: Uint8Array, done: (r: TcpProbeResult) => void): void {
-    this.tcp.request(dst, port, request, done);
+    this.tcp.request(canonicalIp(dst), port, request, done);
   }
 
   log(line: string): void {

@@ -5,6 +5,8 @@ import type { Clock } from '../../core/runtime/clock';
 import type { Random } from '../../core/runtime/random';
 import type { LayerSpec } from '../../core/packet/build';
 import type { L4Packet } from '../../core/packet/decode';
+import { formatIpv4, formatIpv6, parseIpv4Text, parseIpv6Text } from '../../core/packet/address';
+import { assert } from '../../core/util/assert';
 
 export interface VmNet {
   readonly name: string;
@@ -26,6 +28,18 @@ export interface IpPacketIn {
   readonly l4: L4Packet;
   /** The whole Ethernet frame it arrived in (for consumers that need the outer headers, e.g. a tunnel port). */
   readonly frame: Uint8Array;
+}
+
+/** The canonical text of an IPv4 or IPv6 address (what inbound packets are compared with); throws if invalid. */
+export function canonicalIp(text: string): string {
+  if (text.includes(':')) {
+    const v6 = parseIpv6Text(text);
+    assert(v6 !== null, () => `bad IPv6 address "${text}"`);
+    return formatIpv6(v6);
+  }
+  const v4 = parseIpv4Text(text);
+  assert(v4 !== null, () => `bad IPv4 address "${text}"`);
+  return formatIpv4(v4);
 }
 
 /** Ephemeral port range (IANA, RFC 6335). */
