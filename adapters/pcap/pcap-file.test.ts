@@ -12,13 +12,15 @@ import { decodePcap } from '../../core/packet/pcap';
 import { icmp4Echo, udp4, arpRequest } from '../../core/packet/recipes';
 import type { Nic } from '../../core/runtime/datagram';
 import type { Clock } from '../../core/runtime/clock';
+import { PcapRecorder } from '../../sim/pcap/recorder';
+import { dhcp4Server, lan } from '../../sim/vm/vm-test-kit.test';
 
 function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'ovn-ts-pcap-'));
 }
 
 function tshark(file: string, ...args: string[]): string[] {
-  return execFileSync('tshark', ['-r', file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+  return execFileSync('tshark', ['-r', file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).replace(/\n+$/, '').split('\n');
 }
 
 const demo = runDataplaneDemo('pcap-test');
@@ -112,6 +114,32 @@ describe('adapters/pcap: pcap files (pcap-parser)', () => {
         '10.0.0.1\t10.0.0.2\t8\t3', '10.0.0.2\t10.0.0.1\t0\t3',
       ]);
       assert.deepEqual(tshark(file, '-Y', 'geneve'), ['']);
+    });
+
+    it('tshark reads our VM stacks as the real protocols: DHCP DORA, ARP, ICMPv6 ND and echo, TCP', () => {
+      const { world, vm } = lan('tshark-dhcp');
+      const server = vm('server', 1, { address: '10.0.0.2', prefixLength: 24 });
+      dhcp4Server(server, 3600, []);
+      const client = vm('client', 10, 'dhcp');
+      let recorder!: PcapRecorder;
+      world.spawn('tap', (rt, h) => {
+        const nic = world.segment('lan').attach(h, 'tap0', new Uint8Array([2, 0xee, 0, 0, 0, 1]));
+        world.segment('lan').setPromiscuous(nic, true);
+        recorder = new PcapRecorder('lan', rt.clock);
+        nic.setReceiver((f) => recorder.record(f));
+      });
+      client.start();
+      world.sim.runFor(1_000);
+      const file = writePcapFile(path.join(dir, 'dhcp.pcap'), recorder.records);
+      assert.deepEqual(tshark(file, '-Y', 'dhcp', '-T', 'fields', '-e', 'dhcp.option.dhcp', '-e', 'dhcp.option.requested_ip_address', '-e', 'dhcp.ip.your'),
+        ['1\t\t0.0.0.0', '2\t\t10.0.0.100', '3\t10.0.0.100\t0.0.0.0', '5\t\t10.0.0.100']);
+      const vif = path.join(dir, 'vif.pcap');
+      fs.writeFileSync(vif, demo.captures.get('hv1-vif-vm1.pcap')!);
+      const icmp6 = tshark(vif, '-Y', 'icmpv6', '-T', 'fields', '-e', 'icmpv6.type', '-e', 'icmpv6.nd.ns.target_address', '-e', 'icmpv6.nd.na.target_address');
+      assert.deepEqual(icmp6, ['135\tfd00::2\t', '136\t\tfd00::2', '128\t\t', '129\t\t', '128\t\t', '129\t\t']);
+      // tshark finds our checksums right (it flags bad ones when asked to validate).
+      const bad = tshark(vif, '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-Y', '_ws.expert.severity == error');
+      assert.deepEqual(bad, ['']);
     });
 
     it('replays a text2pcap-made file into a NIC and reproduces the same frames at the recorded pace', async () => {

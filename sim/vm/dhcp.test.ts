@@ -1,39 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { lan } from './vm-test-kit.test';
+import { dhcp4Server, lan } from './vm-test-kit.test';
 import { decodeFrame } from '../../core/packet/decode';
-import { dhcp4MessageTypes, readDhcp4 } from '../../core/packet/dhcp4';
 import { dhcp6MessageTypes, dhcp6Option, dhcp6OptionCodes, readDhcp6IaNa } from '../../core/packet/dhcp6';
-import { dhcp4Reply, dhcp6Reply } from '../../core/packet/responder-recipes';
+import { dhcp6Reply } from '../../core/packet/responder-recipes';
 import { formatIpv4 } from '../../core/packet/address';
-import type { VmHost } from './vm-host';
 import type { Nic } from '../../core/runtime/datagram';
 import type { PingResult } from './ping';
-
-/** A tiny DHCPv4 server: a VM bound to UDP 67 that offers 10.0.0.100+n and answers with core's dhcp4Reply. */
-function dhcp4Server(server: VmHost, leaseSeconds: number, log: string[], nakRenewals = false): void {
-  let next = 100;
-  const leases = new Map<string, number>();
-  server.udp.bind(67, (d) => {
-    const m = readDhcp4(d.data);
-    const key = [...m.chaddr].join(':');
-    const type = m.messageType;
-    log.push(`${type === dhcp4MessageTypes.discover ? 'DISCOVER' : m.ciaddr ? 'REQUEST(renew)' : 'REQUEST'}`);
-    if (type === dhcp4MessageTypes.discover) {
-      if (!leases.has(key)) leases.set(key, next++);
-      send(dhcp4MessageTypes.offer);
-    } else if (type === dhcp4MessageTypes.request) {
-      send(m.ciaddr && nakRenewals ? dhcp4MessageTypes.nak : dhcp4MessageTypes.ack);
-    }
-    function send(messageType: number): void {
-      log.push(messageType === dhcp4MessageTypes.offer ? 'OFFER' : messageType === dhcp4MessageTypes.ack ? 'ACK' : 'NAK');
-      server.sendFrame(dhcp4Reply({
-        serverMac: server.mac, serverIp: server.ipv4Address!, clientMac: m.chaddr, xid: m.xid, messageType,
-        yiaddr: `10.0.0.${leases.get(key)!}`, leaseTimeSeconds: leaseSeconds, subnetMask: '255.255.255.0',
-        router: '10.0.0.1', dnsServers: ['10.0.0.53'], mtu: 1442,
-      }));
-    }
-  });
-}
 
 /** A tiny DHCPv6 server on a raw NIC: ADVERTISE for SOLICIT, REPLY for REQUEST and RENEW. */
 function dhcp6Server(nic: Nic, log: string[]): void {
