@@ -57,6 +57,8 @@ describe('lflow actions', () => {
       ['icmp4 { icmp4.type = 3; icmp4.frag_mtu = 1400; output; };', 'icmp4 { icmp4.type = 3; icmp4.frag_mtu = 1400; output; };'],
       ['fwd_group(liveness="true", childports="p1", "p2");', 'fwd_group(liveness="true", childports="p1", "p2");'],
       ['/* c */ next; // tail', 'next;'],
+      ['log(name="a" severity=info verdict=drop);', 'log(name="a", severity=info, verdict=drop);'],
+      ['reg0[3] = put_dhcp_opts(offerip = 10.0.0.2 router = 10.0.0.1);', 'reg0[3] = put_dhcp_opts(offerip=10.0.0.2, router=10.0.0.1);'],
     ];
     for (const [text, expected] of cases) {
       assert.equal(canon(text), expected, text);
@@ -106,6 +108,13 @@ describe('lflow actions', () => {
       ['next; "x";', 6, /expecting action/],
       ['reg0[3] = put_dhcp_opts(offerip = 10.0.0.2, domain_name = ovn.org);', 58, /option domain_name: expecting constant/],
       ['reg0[3] = put_dhcp_opts(10.0.0.2);', 24, /expects `option = value' arguments/],
+      ['next(pipeline=ingres);', 14, /pipeline must be one of ingress, egress/],
+      ['next(1, 2);', 8, /after the single argument/],
+      ['next(tabel=1);', 5, /expecting an option \(pipeline, table\)/],
+      ['next(table="1");', 11, /table must be a small decimal integer/],
+      ['log(name="a");', 0, /log: expecting verdict/],
+      ['log(verdict=allow, severity=loud);', 28, /severity must be one of/],
+      [`log(verdict=allow, name="${'x'.repeat(64)}");`, 24, /shorter than 64/],
     ];
     for (const [text, pos, re] of cases) {
       const e = err(text);
