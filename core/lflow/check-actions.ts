@@ -4,6 +4,7 @@
 // destination width they write. Returns the prerequisites the actions add to the flow's match.
 import type { ActionArg, Actions, ArgTerm, Statement } from './action-syntax';
 import { actionArgSchemas, constantArgActions, fieldArgActions, resultFunctions, statementActions, type ArgSchema, type ArgValueSpec } from './action-table';
+import { actionArgCheckers } from './action-args';
 import { resolveField, type CheckContext, type TypedField } from './check-match';
 import { LflowError } from './errors';
 import type { FieldRef, Constant } from './syntax';
@@ -95,6 +96,7 @@ class ActionChecker {
         if (spec.prereq) this.prereqs.add(spec.prereq);
         const schema = actionArgSchemas.get(s.name);
         if (schema) checkSchema(s.name, schema, s.args ?? [], s.pos);
+        actionArgCheckers.get(s.name)?.(s.name, s.args ?? [], s.pos);
         if (s.args) this.args(s.name, s.args);
         if (s.nested) this.statements(s.nested, spec.scope ?? scope);
         return;
