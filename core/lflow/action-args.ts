@@ -19,24 +19,31 @@ function port(t: ArgTerm | undefined, at: number, what: string): void {
   }
 }
 
-/** One backend: IPv4[:port], IPv6, or [IPv6][:port]. */
-function backend(terms: ArgTerm[], at: number): void {
-  const first = terms[0];
-  let rest: ArgTerm[];
-  if (first?.kind === 'brackets') {
-    if (first.terms.length !== 1 || ipFormat(first.terms[0]) !== 'ipv6') throw new LflowError(first.pos, 'Syntax error: expecting IPv6 address.');
-    rest = terms.slice(1);
-  } else {
-    const f = ipFormat(first);
-    if (f === null) throw new LflowError(first ? termPos(first) : at, 'Syntax error: expecting IP address.');
-    rest = terms.slice(1);
-    if (f === 'ipv6' && rest.length > 0) throw new LflowError(termPos(rest[0]!), 'Syntax error: IPv6 address needs square brackets if port is included.');
-  }
-  if (rest.length === 0) return;
-  const colon = rest[0]!;
-  if (colon.kind !== 'punct' || colon.text !== ':') throw new LflowError(termPos(colon), "Syntax error: expecting `:' and a port number.");
-  port(rest[1], colon.pos, 'port number');
-  if (rest.length > 2) throw new LflowError(termPos(rest[2]!), "Syntax error: expecting `,' or `;' after a backend.");
+/**
+ * Backends: IPv4[:port], IPv6, or [IPv6][:port], one after another (upstream makes the commas between
+ * them optional, so "10.0.0.1 ::808" is two backends).
+ */
+function backends(terms: ArgTerm[], at: number): void {
+  let i = 0;
+  do {
+    const first = terms[i];
+    if (first?.kind === 'brackets') {
+      if (first.terms.length !== 1 || ipFormat(first.terms[0]) !== 'ipv6') throw new LflowError(first.pos, 'Syntax error: expecting IPv6 address.');
+    } else {
+      const f = ipFormat(first);
+      if (f === null) throw new LflowError(first ? termPos(first) : at, 'Syntax error: expecting IP address.');
+      const next = terms[i + 1];
+      if (f === 'ipv6' && next?.kind === 'punct' && next.text === ':') {
+        throw new LflowError(next.pos, 'Syntax error: IPv6 address needs square brackets if port is included.');
+      }
+    }
+    i++;
+    const colon = terms[i];
+    if (colon?.kind === 'punct' && colon.text === ':') {
+      port(terms[i + 1], colon.pos, 'port number');
+      i += 2;
+    }
+  } while (i < terms.length);
 }
 
 /** ct_lb / ct_lb_mark: backends=B, B, ...; [hash_fields="..."][;] [skip_snat | force_snat] */
@@ -45,10 +52,10 @@ function ctLb(name: string, args: ActionArg[], at: number): void {
   let i = 0;
   const first = args[0]!;
   if (first.key !== 'backends') throw new LflowError(first.pos, `Syntax error in ${name}: expecting backends.`);
-  backend(first.terms, first.pos);
+  backends(first.terms, first.pos);
   for (i = 1; i < args.length && args[i]!.sep !== ';'; i++) {
     if (args[i]!.key !== null) throw new LflowError(args[i]!.pos, `Syntax error in ${name}: expecting a backend.`);
-    backend(args[i]!.terms, args[i]!.pos);
+    backends(args[i]!.terms, args[i]!.pos);
   }
   for (; i < args.length; i++) {
     const a = args[i]!;

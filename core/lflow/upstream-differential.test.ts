@@ -6,8 +6,9 @@
 //  - Matches: both must accept and reject the same set, except our deliberate stricter rule (a constant
 //    wider than the selected bits, reg0[0..3] == 16, which upstream silently truncates).
 //  - Actions: we must never refuse what upstream accepts (except one documented lexing quirk). Upstream
-//    refuses more: its per-action argument rules (next's pipeline names, ct_lb backends, log keys ...)
-//    belong to action encoding, a later stage; the count is printed.
+//    refuses a few more: we check arguments of next, log, ct_lb*, ct_*nat and the DHCP/RA options; the
+//    other per-action argument rules (trigger_event, commit_lb_aff, bind_vport ...) belong to action
+//    encoding, a later stage. The count is printed (LFLOW_VERBOSE=1 lists them).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
