@@ -94,6 +94,7 @@ describe('lflow actions', () => {
       ['ip4 = 1;', 0, /Predicate symbol ip4 used where lvalue required/],
       ['eth.type = 0x800;', 0, /Field eth.type is not modifiable/],
       ['tcp.dst = 65536;', 10, /17-bit constant is not compatible with 16-bit field tcp.dst/],
+      ['reg0[15] = 2;', 11, /2-bit constant is not compatible with 1-bit field reg0\[15\.\.15\]/],
       ['outport = 1;', 10, /String field outport is not compatible with integer constant/],
       ['reg0 = "x";', 7, /Integer field reg0 is not compatible with string constant/],
       ['reg0 = $as;', 7, /Address sets and port groups cannot be assigned/],

@@ -118,7 +118,11 @@ class ActionChecker {
       case 'int': {
         if (f.bits === 0) throw new LflowError(c.pos, `String field ${name} is not compatible with integer constant.`);
         const width = c.mask !== null ? c.mask.toString(2).length : c.format === 'ipv4' ? 32 : c.format === 'ipv6' ? 128 : c.format === 'ethernet' ? 48 : c.value === 0n ? 0 : c.value.toString(2).length;
-        if (width > f.bits) throw new LflowError(c.pos, `${width}-bit constant is not compatible with ${f.bits}-bit field ${name}.`);
+        if (width > f.bits) {
+          // Stricter than upstream, which checks against the whole field and drops the extra bits.
+          const shown = f.bits === f.symbol.width ? name : `${name}[${f.ofs}..${f.ofs + f.bits - 1}]`;
+          throw new LflowError(c.pos, `${width}-bit constant is not compatible with ${f.bits}-bit field ${shown}.`);
+        }
         return;
       }
       default:
