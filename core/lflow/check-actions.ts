@@ -4,6 +4,7 @@
 // destination width they write. Returns the prerequisites the actions add to the flow's match.
 import type { ActionArg, Actions, ArgTerm, Statement } from './action-syntax';
 import { actionArgSchemas, constantArgActions, fieldArgActions, resultFunctions, statementActions, type ArgSchema, type ArgValueSpec } from './action-table';
+import { actionArgCheckers } from './action-args';
 import { resolveField, type CheckContext, type TypedField } from './check-match';
 import { LflowError } from './errors';
 import type { FieldRef, Constant } from './syntax';
@@ -95,6 +96,7 @@ class ActionChecker {
         if (spec.prereq) this.prereqs.add(spec.prereq);
         const schema = actionArgSchemas.get(s.name);
         if (schema) checkSchema(s.name, schema, s.args ?? [], s.pos);
+        actionArgCheckers.get(s.name)?.(s.name, s.args ?? [], s.pos);
         if (s.args) this.args(s.name, s.args);
         if (s.nested) this.statements(s.nested, spec.scope ?? scope);
         return;
@@ -116,7 +118,11 @@ class ActionChecker {
       case 'int': {
         if (f.bits === 0) throw new LflowError(c.pos, `String field ${name} is not compatible with integer constant.`);
         const width = c.mask !== null ? c.mask.toString(2).length : c.format === 'ipv4' ? 32 : c.format === 'ipv6' ? 128 : c.format === 'ethernet' ? 48 : c.value === 0n ? 0 : c.value.toString(2).length;
-        if (width > f.bits) throw new LflowError(c.pos, `${width}-bit constant is not compatible with ${f.bits}-bit field ${name}.`);
+        if (width > f.bits) {
+          // Stricter than upstream, which checks against the whole field and drops the extra bits.
+          const shown = f.bits === f.symbol.width ? name : `${name}[${f.ofs}..${f.ofs + f.bits - 1}]`;
+          throw new LflowError(c.pos, `${width}-bit constant is not compatible with ${f.bits}-bit field ${shown}.`);
+        }
         return;
       }
       default:
