@@ -1,8 +1,9 @@
 // Every named scenario `ovn-ts sim NAME` can run. The first one is the default (`npm start`).
 import type { Scenario } from './scenario';
 import { kernelDemo } from './kernel-demo';
+import { dataplaneDemo } from './dataplane-demo';
 
-export const scenarios: readonly Scenario[] = [kernelDemo];
+export const scenarios: readonly Scenario[] = [kernelDemo, dataplaneDemo];
 export const defaultScenarioName = kernelDemo.name;
 
 export function findScenario(name: string): Scenario | undefined {

@@ -15,6 +15,8 @@ export interface ScenarioResult {
   ok: boolean;
   events: number;
   virtualMs: number;
+  /** Files the run produced, by file name (e.g. pcap captures); the CLI writes them when asked (--pcap DIR). */
+  files?: ReadonlyMap<string, Uint8Array>;
 }
 
 export interface Scenario {

@@ -19,7 +19,10 @@ export type ArgTerm =
 export interface ActionArg {
   key: string | null;
   terms: ArgTerm[];
-  /** The separator written before this argument: ',' normally, ';' in ct_lb's "backends=...; hash_fields=...". */
+  /**
+   * The separator written before this argument: ',' normally, ';' in ct_lb's "backends=...; hash_fields=...",
+   * null for the first argument or a `key = value` option written without a comma (upstream allows it).
+   */
   sep: ',' | ';' | null;
   pos: number;
 }

@@ -56,13 +56,13 @@ export const statementActions: ReadonlyMap<string, ActionSpec> = new Map<string,
   ['handle_svc_check', { args: 'required', nested: 'none' }],
   ['fwd_group', { args: 'optional', nested: 'none' }],
   ['handle_dhcpv6_reply', { args: 'none', nested: 'none' }],
-  ['handle_bfd_msg', { args: 'optional', nested: 'none' }],
+  ['handle_bfd_msg', { args: 'required', nested: 'none' }],
   ['reject', { args: 'none', nested: 'required' }],
   ['ct_snat_to_vip', { args: 'none', nested: 'none' }],
   ['put_fdb', { args: 'required', nested: 'none' }],
   ['commit_ecmp_nh', { args: 'required', nested: 'none' }],
   ['commit_lb_aff', { args: 'required', nested: 'none' }],
-  ['sample', { args: 'required', nested: 'none' }],
+  ['sample', { args: 'optional', nested: 'none' }],
 ]);
 
 export const resultFunctions: ReadonlyMap<string, ResultSpec> = new Map<string, ResultSpec>([
@@ -98,3 +98,33 @@ export const fieldArgActions: ReadonlySet<string> = new Set([
 
 /** Result functions whose arguments are `option = constant` or `option = {constants}` (DHCP, RA options). */
 export const constantArgActions: ReadonlySet<string> = new Set(['put_dhcp_opts', 'put_dhcpv6_opts', 'put_nd_ra_opts']);
+
+/** A value an argument schema accepts: a decimal integer, a quoted string, or one of some words. */
+export type ArgValueSpec = { type: 'int' } | { type: 'string'; maxChars?: number } | { type: 'word'; oneOf: ReadonlyArray<string> };
+
+/**
+ * Argument rules for actions whose arguments are simple options (lib/actions.c parse_NEXT, parse_LOG).
+ * Either one positional value, or `key = value` options from `keys` (each a single value).
+ */
+export interface ArgSchema {
+  positional?: ArgValueSpec;
+  keys: Readonly<Record<string, ArgValueSpec>>;
+  required?: ReadonlyArray<string>;
+}
+
+export const actionArgSchemas: ReadonlyMap<string, ArgSchema> = new Map<string, ArgSchema>([
+  ['next', {
+    positional: { type: 'int' },
+    keys: { pipeline: { type: 'word', oneOf: ['ingress', 'egress'] }, table: { type: 'int' } },
+  }],
+  ['log', {
+    keys: {
+      verdict: { type: 'word', oneOf: ['allow', 'drop', 'reject'] },
+      // Upstream limits names to 63 bytes: they are encoded into datapath actions.
+      name: { type: 'string', maxChars: 63 },
+      severity: { type: 'word', oneOf: ['alert', 'warning', 'notice', 'info', 'debug'] },
+      meter: { type: 'string' },
+    },
+    required: ['verdict'],
+  }],
+]);

@@ -42,6 +42,7 @@ describe('lflow actions', () => {
       ['ct_commit{};', 'ct_commit { };'],
       ['ct_lb_mark(backends=10.0.0.2:80,10.0.0.3:80; hash_fields="ip_src,ip_dst"; skip_snat);', 'ct_lb_mark(backends=10.0.0.2:80, 10.0.0.3:80; hash_fields="ip_src,ip_dst"; skip_snat);'],
       ['ct_lb_mark(backends=[fd00::2]:80,[fd00::3]:8080);', 'ct_lb_mark(backends=[fd00::2]:80, [fd00::3]:8080);'],
+      ['ct_lb_mark(backends=10.0.0.11::808,10.0.0.12:8080);', 'ct_lb_mark(backends=10.0.0.11 ::808, 10.0.0.12:8080);'],
       ['ct_snat(172.16.0.1, 1000-2000);', 'ct_snat(172.16.0.1, 1000-2000);'],
       ['ct_dnat;', 'ct_dnat;'],
       ['reg0[3] = put_dhcp_opts(offerip = 10.0.0.2, router = 10.0.0.1, dns_server = {8.8.8.8, 7.7.7.7}, domain_name = "ovn.org");',
@@ -57,6 +58,8 @@ describe('lflow actions', () => {
       ['icmp4 { icmp4.type = 3; icmp4.frag_mtu = 1400; output; };', 'icmp4 { icmp4.type = 3; icmp4.frag_mtu = 1400; output; };'],
       ['fwd_group(liveness="true", childports="p1", "p2");', 'fwd_group(liveness="true", childports="p1", "p2");'],
       ['/* c */ next; // tail', 'next;'],
+      ['log(name="a" severity=info verdict=drop);', 'log(name="a", severity=info, verdict=drop);'],
+      ['reg0[3] = put_dhcp_opts(offerip = 10.0.0.2 router = 10.0.0.1);', 'reg0[3] = put_dhcp_opts(offerip=10.0.0.2, router=10.0.0.1);'],
     ];
     for (const [text, expected] of cases) {
       assert.equal(canon(text), expected, text);
@@ -91,6 +94,7 @@ describe('lflow actions', () => {
       ['ip4 = 1;', 0, /Predicate symbol ip4 used where lvalue required/],
       ['eth.type = 0x800;', 0, /Field eth.type is not modifiable/],
       ['tcp.dst = 65536;', 10, /17-bit constant is not compatible with 16-bit field tcp.dst/],
+      ['reg0[15] = 2;', 11, /2-bit constant is not compatible with 1-bit field reg0\[15\.\.15\]/],
       ['outport = 1;', 10, /String field outport is not compatible with integer constant/],
       ['reg0 = "x";', 7, /Integer field reg0 is not compatible with string constant/],
       ['reg0 = $as;', 7, /Address sets and port groups cannot be assigned/],
@@ -106,6 +110,21 @@ describe('lflow actions', () => {
       ['next; "x";', 6, /expecting action/],
       ['reg0[3] = put_dhcp_opts(offerip = 10.0.0.2, domain_name = ovn.org);', 58, /option domain_name: expecting constant/],
       ['reg0[3] = put_dhcp_opts(10.0.0.2);', 24, /expects `option = value' arguments/],
+      ['ct_lb_mark(bckends=10.0.0.2:80);', 11, /expecting backends/],
+      ['ct_lb_mark(backends=10.0.0.2:80800);', 29, /expecting port number/],
+      ['ct_lb_mark(backends=[fd00::2]80);', 29, /expecting IP address/],
+      ['ct_lb_mark(backends=fd00::2 :80);', 28, /IPv6 address needs square brackets/],
+      ['ct_lb_mark(backends="x");', 20, /expecting IP address/],
+      ['ct_lb_mark(backends=[fd00::2]:80, 10.0.0.2:1; hash_fields=1);', 46, /expecting hash_fields/],
+      ['ct_snat(80);', 8, /expecting IPv4 or IPv6 address/],
+      ['ct_snat(1.2.3.4, 100-10);', 21, /range high should be greater/],
+      ['next(pipeline=ingres);', 14, /pipeline must be one of ingress, egress/],
+      ['next(1, 2);', 8, /after the single argument/],
+      ['next(tabel=1);', 5, /expecting an option \(pipeline, table\)/],
+      ['next(table="1");', 11, /table must be a small decimal integer/],
+      ['log(name="a");', 0, /log: expecting verdict/],
+      ['log(verdict=allow, severity=loud);', 28, /severity must be one of/],
+      [`log(verdict=allow, name="${'x'.repeat(64)}");`, 24, /shorter than 64/],
     ];
     for (const [text, pos, re] of cases) {
       const e = err(text);

@@ -95,9 +95,28 @@ export function formatIpv6(v: bigint): string {
   return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
 }
 
+/** Strict xx:xx:xx:xx:xx:xx. */
 export function parseMac(s: string): bigint | null {
   if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(s)) return null;
   return BigInt('0x' + s.replace(/:/g, ''));
+}
+
+/**
+ * Ethernet text as the OVN lexer reads it: exactly 17 characters scanned with "%hhx:%hhx:...": each of the
+ * six groups is hex digits (optionally after 0x), of any length, kept modulo 256. So "0:00:00:00:ff0:01"
+ * is 00:00:00:00:f0:01 upstream, and we must accept it too.
+ */
+export function parseLexerMac(s: string): bigint | null {
+  if (s.length !== 17) return null;
+  const parts = s.split(':');
+  if (parts.length !== 6) return null;
+  let v = 0n;
+  for (const p of parts) {
+    const m = /^(?:0[xX])?([0-9a-fA-F]+)$/.exec(p);
+    if (!m) return null;
+    v = (v << 8n) | (BigInt('0x' + m[1]!) & 0xffn);
+  }
+  return v;
 }
 
 export function formatMac(v: bigint): string {

@@ -122,29 +122,29 @@ function exprPos(e: Expr): number {
   return e.type === 'cmp' || e.type === 'strcmp' || e.type === 'condition' ? e.pos : 0;
 }
 
-function symbolsIn(e: Expr, out = new Set<LogicalSymbol>()): Set<LogicalSymbol> {
+/**
+ * The one symbol every leaf of `e` compares, as upstream expr_get_unique_symbol decides it: a Boolean
+ * constant or a condition anywhere below makes it "none" (so `(ip4.src != x || 1)` gets its prerequisite
+ * inside the OR and stays true for non-IP packets, as upstream evaluates it).
+ */
+function uniqueSymbol(e: Expr): LogicalSymbol | null {
   switch (e.type) {
     case 'cmp':
     case 'strcmp':
-      out.add(e.symbol);
-      break;
-    case 'not':
-      symbolsIn(e.operand, out);
-      break;
+      return e.symbol;
     case 'and':
-    case 'or':
-      for (const o of e.operands) symbolsIn(o, out);
-      break;
+    case 'or': {
+      let found: LogicalSymbol | null = null;
+      for (const o of e.operands) {
+        const s = uniqueSymbol(o);
+        if (s === null || (found !== null && found !== s)) return null;
+        found = s;
+      }
+      return found;
+    }
+    case 'not':
+      return uniqueSymbol(e.operand);
     default:
-      break;
+      return null;
   }
-  return out;
-}
-
-/** The one symbol all comparisons in `e` use, if there is exactly one (upstream expr_get_unique_symbol). */
-function uniqueSymbol(e: Expr): LogicalSymbol | null {
-  const s = symbolsIn(e);
-  if (s.size !== 1) return null;
-  // Conditions and constants do not count against uniqueness but a tree of only them has no symbol.
-  return [...s][0]!;
 }

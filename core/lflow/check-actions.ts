@@ -3,7 +3,8 @@
 // moves and exchanges need equal widths and the same kind (string or integer), result functions need the
 // destination width they write. Returns the prerequisites the actions add to the flow's match.
 import type { ActionArg, Actions, ArgTerm, Statement } from './action-syntax';
-import { constantArgActions, fieldArgActions, resultFunctions, statementActions } from './action-table';
+import { actionArgSchemas, constantArgActions, fieldArgActions, resultFunctions, statementActions, type ArgSchema, type ArgValueSpec } from './action-table';
+import { actionArgCheckers } from './action-args';
 import { resolveField, type CheckContext, type TypedField } from './check-match';
 import { LflowError } from './errors';
 import type { FieldRef, Constant } from './syntax';
@@ -93,6 +94,9 @@ class ActionChecker {
       case 'action': {
         const spec = statementActions.get(s.name)!;
         if (spec.prereq) this.prereqs.add(spec.prereq);
+        const schema = actionArgSchemas.get(s.name);
+        if (schema) checkSchema(s.name, schema, s.args ?? [], s.pos);
+        actionArgCheckers.get(s.name)?.(s.name, s.args ?? [], s.pos);
         if (s.args) this.args(s.name, s.args);
         if (s.nested) this.statements(s.nested, spec.scope ?? scope);
         return;
@@ -114,7 +118,11 @@ class ActionChecker {
       case 'int': {
         if (f.bits === 0) throw new LflowError(c.pos, `String field ${name} is not compatible with integer constant.`);
         const width = c.mask !== null ? c.mask.toString(2).length : c.format === 'ipv4' ? 32 : c.format === 'ipv6' ? 128 : c.format === 'ethernet' ? 48 : c.value === 0n ? 0 : c.value.toString(2).length;
-        if (width > f.bits) throw new LflowError(c.pos, `${width}-bit constant is not compatible with ${f.bits}-bit field ${name}.`);
+        if (width > f.bits) {
+          // Stricter than upstream, which checks against the whole field and drops the extra bits.
+          const shown = f.bits === f.symbol.width ? name : `${name}[${f.ofs}..${f.ofs + f.bits - 1}]`;
+          throw new LflowError(c.pos, `${width}-bit constant is not compatible with ${f.bits}-bit field ${shown}.`);
+        }
         return;
       }
       default:
@@ -161,5 +169,56 @@ function checkOptionArg(name: string, a: ActionArg): void {
     const bad = a.terms.find((x) => !isConst(x) && x.kind !== 'set') ?? t;
     const pos = bad.kind === 'const' ? bad.c.pos : bad.kind === 'name' ? bad.ref.pos : bad.pos;
     throw new LflowError(pos, `Syntax error in ${name} option ${a.key}: expecting constant.`);
+  }
+}
+
+function termPos(t: ArgTerm): number {
+  return t.kind === 'const' ? t.c.pos : t.kind === 'name' ? t.ref.pos : t.pos;
+}
+
+function checkValue(name: string, what: string, spec: ArgValueSpec, terms: ArgTerm[], at: number): void {
+  const t = terms[0];
+  if (!t) throw new LflowError(at, `Syntax error in ${name}: expecting a value for ${what}.`);
+  if (terms.length > 1) throw new LflowError(termPos(terms[1]!), `Syntax error in ${name}: ${what} takes a single value.`);
+  switch (spec.type) {
+    case 'int':
+      if (t.kind !== 'const' || t.c.kind !== 'int' || t.c.format !== 'decimal' || t.c.mask !== null || t.c.value > 0x7fffffffn) {
+        throw new LflowError(termPos(t), `Syntax error in ${name}: ${what} must be a small decimal integer.`);
+      }
+      return;
+    case 'string':
+      if (t.kind !== 'const' || t.c.kind !== 'string') throw new LflowError(termPos(t), `Syntax error in ${name}: ${what} must be a string.`);
+      if (spec.maxChars !== undefined && new TextEncoder().encode(t.c.value).length > spec.maxChars) {
+        throw new LflowError(termPos(t), `Syntax error in ${name}: ${what} must be shorter than ${spec.maxChars + 1} characters.`);
+      }
+      return;
+    case 'word':
+      if (t.kind !== 'name' || t.ref.bits !== null || !spec.oneOf.includes(t.ref.name)) {
+        throw new LflowError(termPos(t), `Syntax error in ${name}: ${what} must be one of ${spec.oneOf.join(', ')}.`);
+      }
+      return;
+    default:
+      unreachable(spec, 'argument value spec');
+  }
+}
+
+/** Checks simple option arguments against an action's schema (action-table.ts actionArgSchemas). */
+function checkSchema(name: string, schema: ArgSchema, args: ActionArg[], at: number): void {
+  if (schema.positional && args.length > 0 && args[0]!.key === null) {
+    if (args.length > 1) throw new LflowError(args[1]!.pos, `Syntax error in ${name}: expecting \`)' after the single argument.`);
+    checkValue(name, 'the argument', schema.positional, args[0]!.terms, args[0]!.pos);
+    return;
+  }
+  const seen = new Set<string>();
+  for (const a of args) {
+    if (a.key === null || !Object.hasOwn(schema.keys, a.key)) {
+      const keys = Object.keys(schema.keys).join(', ');
+      throw new LflowError(a.pos, `Syntax error in ${name}: expecting an option (${keys}).`);
+    }
+    checkValue(name, a.key, schema.keys[a.key]!, a.terms, a.pos);
+    seen.add(a.key);
+  }
+  for (const k of schema.required ?? []) {
+    if (!seen.has(k)) throw new LflowError(at, `Syntax error in ${name}: expecting ${k}.`);
   }
 }

@@ -1,9 +1,8 @@
 // Checks a corpus of real logical flows (matches and actions from upstream ovn-northd, with the address
 // sets and port groups they refer to) against the parser, type checker, annotation and normalization.
 // Shared by the offline test (testdata/northd-corpus.json) and the live regeneration test.
-import { annotate } from './annotate';
 import { checkActions } from './check-actions';
-import { checkMatch } from './check-match';
+import { checkMatchText } from './match';
 import { LflowError } from './errors';
 import type { NameLookup } from './lookup';
 import { normalize } from './normalize';
@@ -46,7 +45,9 @@ export function checkCorpus(corpus: Corpus): CorpusReport {
       const syntax = parseMatchOrThrow(m);
       const printed = printSyntax(syntax);
       if (printSyntax(parseMatchOrThrow(printed)) !== printed) failures.push(`match print round trip: ${m}`);
-      normalize(annotate(checkMatch(syntax, { symtab, names }), symtab));
+      const checked = checkMatchText(m, { symtab, names });
+      if (!checked.ok) throw checked.error;
+      normalize(checked.value.annotated);
     });
   }
   for (const a of actions) {

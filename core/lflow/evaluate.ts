@@ -4,6 +4,7 @@
 // Subfields read their bits of the root field; predicates evaluate their expansion.
 import { symbolExpression } from './annotate';
 import { contiguousRange, ones, type Expr } from './expr';
+import { LflowError } from './errors';
 import type { LogicalSymbol, Symtab } from './symtab';
 import { unreachable } from '../util/assert';
 
@@ -68,4 +69,29 @@ export function symbolValue(symbol: LogicalSymbol, packet: Packet, ctx: EvalCont
   const raw = packet.get(place.root.name);
   const v = typeof raw === 'bigint' ? raw : 0n;
   return (v >> BigInt(place.ofs)) & ones(symbol.width);
+}
+
+/**
+ * Builds a packet from values given per symbol (reg0, ct.est, eth.mcast, tcp.dst, inport ...): each value
+ * is written into its bits of the root field, so tests can describe packets the way matches read them.
+ */
+export function buildPacket(symtab: Symtab, values: Readonly<Record<string, bigint | string>>): Map<string, bigint | string> {
+  const out = new Map<string, bigint | string>();
+  for (const [name, v] of Object.entries(values)) {
+    const s = symtab.get(name);
+    if (!s) throw new LflowError(0, `buildPacket: unknown field ${name}`);
+    if (s.expansion !== null) throw new LflowError(0, `buildPacket: ${name} is a predicate; set the fields it reads`);
+    const place = symtab.place(s);
+    if (s.width === 0) {
+      if (typeof v !== 'string') throw new LflowError(0, `buildPacket: string field ${name} needs a string`);
+      out.set(place.root.name, v);
+      continue;
+    }
+    if (typeof v !== 'bigint' || v < 0n || v > ones(s.width)) throw new LflowError(0, `buildPacket: ${name} needs an integer of ${s.width} bits`);
+    const prev = out.get(place.root.name);
+    const old = typeof prev === 'bigint' ? prev : 0n;
+    const shift = BigInt(place.ofs);
+    out.set(place.root.name, (old & ~(ones(s.width) << shift)) | (v << shift));
+  }
+  return out;
 }

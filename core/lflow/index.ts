@@ -20,7 +20,7 @@ export { checkMatchText, type CheckedMatch } from './match';
 export { annotate } from './annotate';
 export { pushNegation } from './negate';
 export { normalize, maxDnfConjunctionsCount } from './normalize';
-export { evaluate, symbolValue, type Packet, type EvalContext } from './evaluate';
+export { evaluate, symbolValue, buildPacket, type Packet, type EvalContext } from './evaluate';
 export { printExpr } from './print-expr';
 export { noNames, mapLookup, type NameLookup } from './lookup';
 export { ovnSymtab, Symtab, type LogicalSymbol, type Placement, type Level, type WriteScope } from './symtab';

@@ -36,6 +36,9 @@ describe('lflow lexer', () => {
     assert.deepEqual(int('::ffff:192.0.2.128'), { value: (0xffffn << 32n) | 0xc0000280n, mask: null, format: 'ipv6' });
     assert.deepEqual(int('00:00:00:00:ff:01'), { value: 0xff01n, mask: null, format: 'ethernet' });
     assert.deepEqual(int('0x' + 'f'.repeat(32)).value, (1n << 128n) - 1n);
+    // Upstream scans Ethernet text with %hhx: any 17 characters of six hex groups, each kept modulo 256.
+    assert.deepEqual(int('0:00:00:00:ff0:01'), { value: 0xf001n, mask: null, format: 'ethernet' });
+    assert.match(lexError('0:00:00:00:ff0:1').problem, /Invalid numeric constant/); // 16 characters: neither
   });
 
   it('reads masks and CIDR prefixes, clearing value bits outside the mask', () => {

@@ -3,7 +3,7 @@
 // directly by "/mask" (same format) or "/prefix" (decimal after an IP address); strings use JSON escapes;
 // "$name" is an address set, "@name" a port group; comments are // and /* */. Errors carry positions.
 import { LflowError } from './errors';
-import { parseIpv4, parseIpv6, parseMac, prefixMask } from './addresses';
+import { parseIpv4, parseIpv6, parseLexerMac, prefixMask } from './addresses';
 
 export type IntFormat = 'decimal' | 'hex' | 'ipv4' | 'ipv6' | 'ethernet';
 
@@ -179,7 +179,7 @@ function lexBareInteger(s: string, p: number): Lexed {
   }
   const text = s.slice(p, end);
   if (text.length === 0) throw new LflowError(p, 'Integer constant expected.');
-  const mac = text.length === 17 ? parseMac(text) : null;
+  const mac = parseLexerMac(text);
   if (mac !== null) return { value: mac, format: 'ethernet', end };
   if (/^[0-9]+$/.test(text)) {
     if (text.length > 1 && text[0] === '0') throw new LflowError(p, 'Decimal constants must not have leading zeros.');

@@ -66,7 +66,7 @@ function simplifyCmp(c: CmpExpr): Expr {
       return eq(c, c.value, c.mask);
     case '!=': {
       // OpenFlow cannot mask a nominal field (ip.proto, eth.type): x != v stays a literal of its own.
-      if (c.symbol.level === 'nominal' && c.mask === ones(c.symbol.width)) return c;
+      if (c.symbol.level === 'nominal' && c.symbol.expansion === null && c.mask === ones(c.symbol.width)) return c;
       const bits: Expr[] = [];
       for (let i = 0; i < c.symbol.width; i++) {
         const bit = 1n << BigInt(i);

@@ -104,6 +104,7 @@ class ActionParser {
       out.push(this.arg(sep));
       if (ts.match(',')) sep = ',';
       else if (ts.match(';')) sep = ';';
+      else if (ts.token.type === 'id' && ts.peek().type === '=') sep = null;
       else if (!ts.is(')')) ts.syntaxError("`,' or `)'");
     }
     return out;
@@ -120,7 +121,11 @@ class ActionParser {
       ts.advance();
     }
     const terms: ArgTerm[] = [];
-    while (!ts.is(',') && !ts.is(';') && !ts.is(')')) terms.push(this.term(0));
+    while (!ts.is(',') && !ts.is(';') && !ts.is(')')) {
+      // Upstream lets `key = value` options follow each other without commas (log, put_dhcp_opts, ...).
+      if (terms.length > 0 && ts.token.type === 'id' && ts.peek().type === '=') break;
+      terms.push(this.term(0));
+    }
     if (terms.length === 0) ts.syntaxError('argument');
     return { key, terms, sep, pos };
   }

@@ -19,7 +19,7 @@ const symtab = ovnSymtab();
 const names = mapLookup({ as1: ['10.0.0.1', '192.168.0.0/16'] }, { pg1: ['a', 'b'] });
 const ctx = { symtab, names };
 const evalCtx = { symtab, isChassisResident: (p: string) => p === 'p1' };
-const numRuns = 300;
+const numRuns = 200;
 
 /** Match text whose negation parity is tracked so nominal fields are only tested as upstream allows. */
 function leaf(neg: boolean): fc.Arbitrary<string> {

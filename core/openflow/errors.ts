@@ -21,7 +21,11 @@ export function catchDecode<T>(what: string, offset: number, fn: () => T): Decod
   try {
     return { ok: true, value: fn() };
   } catch (e) {
-    if (e instanceof OfpDecodeError) return { ok: false, error: e };
+    if (e instanceof OfpDecodeError) {
+      // Name the top-level message first; keep the inner element (action, instruction...) in the reason.
+      const err = e.what === what ? e : new OfpDecodeError(what, e.offset, `${e.what}: ${e.reason}`);
+      return { ok: false, error: err };
+    }
     const reason = e instanceof Error ? e.message : String(e);
     return { ok: false, error: new OfpDecodeError(what, offset, `unexpected: ${reason}`) };
   }

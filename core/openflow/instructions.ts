@@ -25,7 +25,8 @@ export function readInstructions(r: Reader): Instruction[] {
     const type = r.u16('instruction type');
     const len = r.u16('instruction length');
     if (len < 8 || len % 8 !== 0) r.fail(`instruction ${type}: bad length ${len}`, start);
-    const body: Reader = r.sub(len - 4, `OFPIT ${type}`);
+    const name = Object.entries(ofpit).find(([, v]) => v === type)?.[0];
+    const body: Reader = r.sub(len - 4, name ? `OFPIT_${name.toUpperCase()}` : `OFPIT ${type}`);
     switch (type) {
       case ofpit.goto_table: {
         const tableId = body.u8('table_id');

@@ -12,10 +12,11 @@ import { toHex } from './bytes';
 import { frameMessages } from './header';
 import { decodeMessage, encodeMessage } from './messages/codec';
 import { flowDescReplies, makeOxsStats } from './messages/multipart';
-import type { FlowDesc, FlowMod, GroupMod, OfpMessage } from './messages/types';
+import type { FlowDesc, FlowMod, GroupMod, MeterMod, OfpMessage } from './messages/types';
 import { formatDumpFlow, formatFlow } from './text/flow-format';
-import { parseFlow } from './text/flow-parse';
+import { FlowModCommand, parseFlow } from './text/flow-parse';
 import { formatGroup, parseGroup } from './text/group-text';
+import { formatMeter, parseMeter } from './text/meter-text';
 import { formatActions } from './text/action-format';
 import { formatMatch } from './text/match-format';
 import { ethernetPortProperty } from './messages/port';
@@ -90,11 +91,13 @@ function runOfctl(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
+/** Varies timeouts, flags, importance and the duration's precision across flows to cover every printer branch. */
 function toFlowDesc(m: FlowMod, i: number): FlowDesc {
+  const nsec = [345000000, 0, 123456789][i % 3]!;
   return {
-    tableId: m.tableId, priority: m.priority, idleTimeout: m.idleTimeout, hardTimeout: m.hardTimeout, flags: 0,
-    importance: 0, cookie: BigInt(i), match: m.match,
-    stats: makeOxsStats({ durationSec: 12 + i, durationNsec: 345000000, packets: BigInt(i * 3), bytes: BigInt(i * 300) }),
+    tableId: m.tableId, priority: m.priority, idleTimeout: i % 4 === 1 ? 30 : 0, hardTimeout: i % 5 === 2 ? 60 : 0,
+    flags: i % 7 === 3 ? 1 | 4 : i % 7 === 4 ? 2 | 8 | 16 : 0, importance: i % 6 === 5 ? 9 : 0, cookie: BigInt(i), match: m.match,
+    stats: makeOxsStats({ durationSec: 12 + i, durationNsec: nsec, idleAgeSec: i % 2 ? i : undefined, packets: BigInt(i * 3), bytes: BigInt(i * 300) }),
     instructions: m.instructions,
   };
 }
@@ -133,6 +136,28 @@ describe('openflow vs ovs-ofctl', function () {
     }
     assert.deepEqual(mismatches, []);
   });
+
+  const modifyDelete: Array<[string[], string, FlowModCommand]> = [
+    [['del-flows'], 'table=8,reg14=1', 'delete'],
+    [['--strict', 'del-flows'], 'priority=50,reg14=1', 'delete_strict'],
+    [['del-flows'], '', 'delete'],
+    [['del-flows'], 'cookie=0x1234/-1,out_port=5', 'delete'],
+    [['mod-flows'], 'table=8,reg14=1 actions=drop', 'modify'],
+    [['mod-flows'], 'reg14=1 actions=output:3', 'modify'],
+    [['--strict', 'mod-flows'], 'priority=7,metadata=0x3,ip actions=load:0x1->NXM_NX_REG15[],resubmit(,37)', 'modify_strict'],
+  ];
+  for (const [verb, text, command] of modifyDelete) {
+    it(`parses ${verb.join(' ')} '${text}' into the bytes ovs-ofctl sends`, async () => {
+      const res = await withSwitch(dir, (sw) => [...verb, sw, ...(text ? [text] : [])]);
+      assert.equal(res.code, 0, res.stderr);
+      const i = res.received.findIndex((m) => m.type === 'flow_mod');
+      const fm = res.received[i];
+      assert.ok(fm && fm.type === 'flow_mod');
+      const p = parseFlow(text, fm.xid, command);
+      assert.ok(p.ok, p.ok ? '' : p.error);
+      assert.equal(toHex(encodeMessage(p.flowMod)), toHex(res.raw[i]!));
+    });
+  }
 
   it('prints each decoded flow exactly as ovs-ofctl parse-flows does', function () {
     if (flowMods.length === 0) this.skip();
@@ -219,13 +244,36 @@ describe('openflow vs ovs-ofctl: groups, meters, bundles, TLV maps, packet-out, 
     assertExactReencode(res);
   });
 
-  it('decodes add-meter and re-encodes it exactly', async () => {
-    const res = await withSwitch(dir, (sw) => ['add-meter', sw, 'meter=7,pktps,burst,stats,bands=type=drop,rate=100,burst_size=20']);
+  const meters = [
+    'meter=7,pktps,burst,stats,bands=type=drop,rate=100,burst_size=20',
+    'meter=8,kbps,bands=type=drop,rate=2000',
+    'meter=9,kbps,burst,bands=type=dscp_remark,rate=500,burst_size=50,prec_level=1',
+  ];
+  const meterMods: MeterMod[] = [];
+  for (const text of meters) {
+    it(`decodes add-meter ${text} and parseMeter gives the same bytes`, async () => {
+      const res = await withSwitch(dir, (sw) => ['add-meter', sw, text]);
+      assert.equal(res.code, 0, res.stderr);
+      const i = res.received.findIndex((m) => m.type === 'meter_mod');
+      const mm = res.received[i];
+      assert.ok(mm && mm.type === 'meter_mod');
+      assert.equal(mm.meterId, Number(/meter=(\d+)/.exec(text)![1]));
+      assertExactReencode(res);
+      const parsed = parseMeter(text, mm.xid);
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+      assert.equal(toHex(encodeMessage(parsed.meterMod)), toHex(res.raw[i]!));
+      meterMods.push(mm);
+    });
+  }
+
+  it('serves dump-meters (OFPMP_METER_CONFIG) and ovs-ofctl prints what formatMeter prints', async function () {
+    if (meterMods.length !== meters.length) this.skip();
+    const configs = meterMods.map((m) => ({ flags: m.flags, meterId: m.meterId, bands: m.bands }));
+    const res = await withSwitch(dir, (sw) => ['dump-meters', sw], (m) => m.type === 'multipart_request' && m.body.kind === 'meter_config_request'
+      ? [{ type: 'multipart_reply', xid: m.xid, flags: 0, body: { kind: 'meter_config_reply', meters: configs } }] : []);
     assert.equal(res.code, 0, res.stderr);
-    const mm = res.received.find((m) => m.type === 'meter_mod');
-    assert.ok(mm && mm.type === 'meter_mod');
-    assert.equal(mm.meterId, 7);
-    assert.deepEqual(mm.bands.map((b) => [b.bandType, b.rate, b.burstSize]), [[1, 100, 20]]);
+    // ovs-ofctl separates meters with a blank line.
+    assert.equal(res.stdout.split('\n').slice(1).join('\n'), `${configs.map(formatMeter).join('\n\n')}\n`);
     assertExactReencode(res);
   });
 

@@ -252,11 +252,31 @@ export function fieldBytes(f: FieldDef): number {
 
 const byName = new Map<string, FieldDef>();
 const byCodeName = new Map<string, FieldDef>();
-const byHeader = new Map<string, { field: FieldDef; code: OxmCode }>();
+const byHeader = new Map<number, { field: FieldDef; code: OxmCode }>();
 
-function headerKey(oxmClass: number, field: number, experimenter: number | undefined): string {
-  return `${oxmClass}:${field}:${experimenter ?? 0}`;
+// Numeric keys (this lookup runs for every OXM decoded): class and field number, plus the experimenter id
+// for class 0xffff. 2^16 * 2^7 * 2^32 exceeds 2^53, so the experimenter is folded in through a small index.
+// The index is filled from the table only; an unknown experimenter id has no key (so untrusted input can
+// never grow the map).
+const experimenterIndex = new Map<number, number>();
+function headerKey(oxmClass: number, field: number, experimenter: number | undefined): number | undefined {
+  let e = 0;
+  if (experimenter !== undefined) {
+    const known = experimenterIndex.get(experimenter);
+    if (known === undefined) return undefined;
+    e = known;
+  }
+  return (e * 0x10000 + oxmClass) * 0x80 + field;
 }
+
+for (const f of fieldTable) {
+  for (const c of f.codes) {
+    if (c.experimenter !== undefined && !experimenterIndex.has(c.experimenter)) {
+      experimenterIndex.set(c.experimenter, experimenterIndex.size + 1);
+    }
+  }
+}
+
 
 for (const f of fieldTable) {
   for (const n of [f.name, ...f.aliases]) {
@@ -266,7 +286,7 @@ for (const f of fieldTable) {
   for (const c of f.codes) {
     byCodeName.set(c.name, f);
     const key = headerKey(c.oxmClass, c.field, c.experimenter);
-    if (byHeader.has(key)) throw new Error(`oxm-fields: duplicate code ${c.name}`);
+    if (key === undefined || byHeader.has(key)) throw new Error(`oxm-fields: bad or duplicate code ${c.name}`);
     byHeader.set(key, { field: f, code: c });
   }
 }
@@ -286,7 +306,8 @@ export function codeByName(name: string): { field: FieldDef; code: OxmCode } | u
 export function fieldByHeader(
   oxmClass: number, field: number, experimenter?: number,
 ): { field: FieldDef; code: OxmCode } | undefined {
-  return byHeader.get(headerKey(oxmClass, field, oxmClass === oxmClassExperimenter ? experimenter : undefined));
+  const key = headerKey(oxmClass, field, oxmClass === oxmClassExperimenter ? experimenter : undefined);
+  return key === undefined ? undefined : byHeader.get(key);
 }
 
 /** The code OVS uses for field `f` when speaking OpenFlow wire version `version` (see file comment). */

@@ -27,6 +27,11 @@ export interface Subfield {
   readonly code: OxmCode;
   readonly ofs: number;
   readonly nBits: number;
+  /**
+   * For variable-length fields (tun_metadata): the value length the header carries, when it is not the
+   * field's maximum (a switch writes the TLV's mapped length, e.g. 4). Absent = the field's full size.
+   */
+  readonly headerValueBytes?: number;
 }
 
 export function headerBytes(code: OxmCode): number {
@@ -100,14 +105,27 @@ export function codeFor(field: FieldDef, version: number): OxmCode {
   return c;
 }
 
-/** Subfield header as OVS's learn/move/output_reg encodings write it (header with no mask bit). */
-export function readSubfieldHeader(r: Reader): { field: FieldDef; code: OxmCode } {
+/**
+ * Subfield header as OVS's learn/move/output_reg encodings write it (header with no mask bit). The length
+ * must be the field's size, except for variable-length fields, whose actual length is kept.
+ */
+export function readSubfieldHeader(r: Reader): { field: FieldDef; code: OxmCode; headerValueBytes?: number } {
+  const start = r.offset;
   const h = readOxmHeader(r);
+  const full = fieldBytes(h.field);
+  const n = h.payloadBytes;
+  // Anything else would not re-encode to the same bytes: reject it rather than normalize it silently.
+  if (h.hasMask) r.fail(`${h.code.name}: a field reference must not have the mask bit`, start);
+  if (h.field.variableLength) {
+    if (n < 1 || n > full) r.fail(`${h.code.name}: bad header length ${n}`, start);
+    return n === full ? { field: h.field, code: h.code } : { field: h.field, code: h.code, headerValueBytes: n };
+  }
+  if (n !== full) r.fail(`${h.code.name}: header length ${n}, field is ${full} bytes`, start);
   return { field: h.field, code: h.code };
 }
 
-export function writeSubfieldHeader(w: Writer, sf: { field: FieldDef; code: OxmCode }): void {
-  writeOxmHeader(w, sf.code, false, fieldBytes(sf.field));
+export function writeSubfieldHeader(w: Writer, sf: { field: FieldDef; code: OxmCode; headerValueBytes?: number }): void {
+  writeOxmHeader(w, sf.code, false, sf.headerValueBytes ?? fieldBytes(sf.field));
 }
 
 /** NXM (ofs << 6) | (n_bits - 1) encoding. */

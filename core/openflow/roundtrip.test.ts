@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { upstreamOrSkip } from '../../test-support/upstream';
 import { fromHex, Reader, toHex, Writer } from './bytes';
 import { readActions, writeActions } from './actions/codec';
+import { layoutTable } from './actions/layout-table';
 import { decodeMessage, encodeMessage } from './messages/codec';
 import { readPacketIn2Fields } from './messages/packet-in2';
 import { oxm, sampleActions, sampleMessages } from './testdata/samples';
@@ -40,6 +41,20 @@ describe('openflow round trips', () => {
     });
   }
 
+  it('covers every row of the fixed-layout action table with a sample whose decoded shape is the typed one', () => {
+    // decodeLayout's result is cast to Action: this is where the table and the types are held together.
+    for (const row of layoutTable) {
+      const sample = sampleActions.find((a) => {
+        const bytes = actionBytes([a]);
+        const type = (bytes[0]! << 8) | bytes[1]!;
+        return row.vendor === 'of' ? type === row.code : type === 0xffff && ((bytes[8]! << 8) | bytes[9]!) === row.code;
+      });
+      assert.ok(sample, `no sample action for ${row.vendor} ${row.code} (${row.type})`);
+      const back = readActions(new Reader(actionBytes([sample])));
+      assert.deepEqual(Object.keys(back[0]!).sort(), Object.keys(sample).sort(), row.type);
+    }
+  });
+
   it('reads NXT_PACKET_IN2 properties back into typed fields', () => {
     const m = sampleMessages().find((x) => x.type === 'nx_packet_in2');
     assert.ok(m && m.type === 'nx_packet_in2');
@@ -70,6 +85,16 @@ describe('openflow round trips', () => {
     const r3 = decodeMessage(badOxm);
     assert.ok(!r3.ok);
     assert.match(r3.error.message, /^OFPT_FLOW_MOD: unknown OXM field class 0x123 .*at offset 52$/);
+    // An error deep inside (a truncated NXAST_CT nested action) still names the message, then the element.
+    const fm = sampleMessages().find((x) => x.type === 'flow_mod');
+    assert.ok(fm && fm.type === 'flow_mod');
+    const ctOnly = encodeMessage({ ...fm, match: [], instructions: [{ type: 'apply_actions', actions: sampleActions.filter((a) => a.type === 'ct').slice(0, 1) }] });
+    const broken = ctOnly.slice();
+    broken[broken.length - 9] = 0xff; // corrupt the nested set_field OXM header's length byte
+    const r4 = decodeMessage(broken);
+    assert.ok(!r4.ok);
+    assert.equal(r4.error.what, 'OFPT_FLOW_MOD');
+    assert.match(r4.error.message, /^OFPT_FLOW_MOD: (OFPAT|NXAST|experimenter|OFPIT).* at offset \d+$/);
   });
 });
 

@@ -5,7 +5,7 @@ import { parseFrame, type DecodedFrame } from './decode';
 import { formatIpv4, formatIpv6, formatMac, parseIpv6Text } from './address';
 import { ipv4OptionTypes } from './ipv4';
 import { tcpFlags, tcpOptionKinds } from './tcp';
-import { dhcp4MessageTypes, dhcp4OptionCodes, dhcp4Ops, dhcp4Opt, dhcp4Option } from './dhcp4';
+import { dhcp4Get, dhcp4MessageTypes, dhcp4OptionCodes, dhcp4Ops, dhcp4Opt, dhcp4Option } from './dhcp4';
 import { dhcp6MessageTypes, dhcp6OptionCodes, dhcp6Opt, dhcp6Option, readDhcp6IaAddr, readDhcp6IaNa } from './dhcp6';
 import { dnsTypes } from './dns';
 import { ovnGeneveOption, readOvnTunnelPorts } from './geneve';
@@ -183,6 +183,12 @@ describe('packet codecs round trip', () => {
     assert.equal(formatIpv4(d.app.yiaddr), '10.0.0.50');
     assert.equal(formatMac(d.app.chaddr), B.mac);
     assert.deepEqual([...dhcp4Option(d.app, dhcp4OptionCodes.dnsServers)!], [8, 8, 8, 8, 1, 1, 1, 1]);
+    assert.deepEqual(dhcp4Get.ipv4List(d.app, dhcp4OptionCodes.dnsServers)?.map(formatIpv4), ['8.8.8.8', '1.1.1.1']);
+    assert.equal(dhcp4Get.u32(d.app, dhcp4OptionCodes.leaseTime), 3600);
+    assert.equal(formatIpv4(dhcp4Get.ipv4(d.app, dhcp4OptionCodes.serverId)!), A.ip);
+    assert.equal(dhcp4Get.text(d.app, dhcp4OptionCodes.domainName), 'example.org');
+    assert.equal(dhcp4Get.u16(d.app, dhcp4OptionCodes.leaseTime), undefined, 'wrong size reads as absent');
+    assert.equal(dhcp4Get.ipv4(d.app, dhcp4OptionCodes.router), undefined);
     assert.equal(new TextDecoder().decode(dhcp4Option(d.app, dhcp4OptionCodes.domainName)), 'example.org');
   });
 

@@ -104,6 +104,7 @@ describe('packet decode of real captures', () => {
 });
 
 describe('packet decode errors', () => {
+  const l2 = { srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02' };
   const echo = icmp4Echo({ srcMac: '00:00:00:00:00:01', dstMac: '00:00:00:00:00:02', srcIp: '10.0.0.1', dstIp: '10.0.0.2', identifier: 1, sequence: 1 });
 
   it('reports a truncated Ethernet header', () => {
@@ -137,6 +138,20 @@ describe('packet decode errors', () => {
     const r = parseFrame(bad);
     assert.ok(!r.ok);
     assert.deepEqual([r.error.layer, r.error.offset], ['icmp4', 34]);
+  });
+
+  it('reports errors inside a Geneve payload at absolute offsets', () => {
+    const inner = echo.slice();
+    inner[14] = 0x46; // IHL 6: the ICMP header's first bytes (type 8, code 0) now read as an option of length 0
+    const frame = geneveEncapsulate({ ...l2, srcIp: '192.168.0.1', dstIp: '192.168.0.2', vni: 1, ports: { ingressPort: 1, egressPort: 1 }, inner });
+    const innerAt = 14 + 20 + 8 + 16; // outer Ethernet, IPv4, UDP, Geneve with the 8-byte OVN option
+    const r = parseFrame(frame);
+    assert.ok(!r.ok);
+    assert.deepEqual([r.error.layer, r.error.offset], ['ipv4 option', innerAt + 14 + 20]);
+    assert.match(r.error.message, /option 8 length 0 < 2/);
+    const cut = parseFrame(frame.subarray(0, innerAt + 10));
+    assert.ok(!cut.ok);
+    assert.deepEqual([cut.error.layer, cut.error.offset], ['ipv4', 16], 'the outer IPv4 total length no longer fits');
   });
 
   it('removes Ethernet padding using the IP total length', () => {

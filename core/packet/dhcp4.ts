@@ -1,5 +1,5 @@
 // DHCPv4 (RFC 2131/2132): the BOOTP header, magic cookie and option TLVs (pad and end handled).
-import { Cursor, Writer } from './bytes';
+import { Cursor, Writer, readU16, readU32 } from './bytes';
 import { assert } from '../util/assert';
 import { ipv4ToBytes, toIpv4, toMac, type Ipv4Like, type MacLike } from './address';
 
@@ -89,6 +89,33 @@ export function readDhcp4(bytes: Uint8Array, base = 0): Dhcp4Message {
 export function dhcp4Option(m: Dhcp4Message, code: number): Uint8Array | undefined {
   return m.options.find((o) => o.code === code)?.data;
 }
+
+/** Typed readers for the common value shapes; undefined when the option is absent or the wrong size. */
+export const dhcp4Get = {
+  ipv4: (m: Dhcp4Message, code: number): number | undefined => {
+    const d = dhcp4Option(m, code);
+    return d?.length === 4 ? readU32(d, 0) : undefined;
+  },
+  ipv4List: (m: Dhcp4Message, code: number): number[] | undefined => {
+    const d = dhcp4Option(m, code);
+    if (!d || d.length === 0 || d.length % 4 !== 0) return undefined;
+    const out: number[] = [];
+    for (let i = 0; i < d.length; i += 4) out.push(readU32(d, i));
+    return out;
+  },
+  u32: (m: Dhcp4Message, code: number): number | undefined => {
+    const d = dhcp4Option(m, code);
+    return d?.length === 4 ? readU32(d, 0) : undefined;
+  },
+  u16: (m: Dhcp4Message, code: number): number | undefined => {
+    const d = dhcp4Option(m, code);
+    return d?.length === 2 ? readU16(d, 0) : undefined;
+  },
+  text: (m: Dhcp4Message, code: number): string | undefined => {
+    const d = dhcp4Option(m, code);
+    return d ? new TextDecoder().decode(d) : undefined;
+  },
+};
 
 /** Option constructors for the common value shapes. */
 export const dhcp4Opt = {

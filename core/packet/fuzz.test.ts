@@ -13,6 +13,7 @@ import {
   neighborSolicitation, routerSolicitation, tcp4,
 } from './recipes';
 import { dhcp6MessageTypes, dhcp6OptionCodes, dhcp6Opt } from './dhcp6';
+import { dhcp4Reply, dnsResponse, routerAdvertisement } from './responder-recipes';
 import { fromHex, toHex } from './bytes';
 
 const seed = process.env.PACKET_FUZZ_SEED ?? 'packet-fuzz-1';
@@ -46,6 +47,14 @@ function corpus(): Uint8Array[] {
     buildFrame([
       { kind: 'ethernet', src: ab.srcMac, dst: ab.dstMac }, { kind: 'ipv4', src: ab.srcIp, dst: ab.dstIp }, { kind: 'udp' },
       { kind: 'dns', id: 2, flags: { qr: true }, questions: [{ name: 'x.org', type: 1 }], answers: [{ name: 'x.org', rdata: { kind: 'a', address: '1.2.3.4' } }] },
+    ]),
+    geneveEncapsulate({ ...ab, srcIp: 'fd01::1', dstIp: 'fd01::2', vni: 2, ports: { ingressPort: 3, egressPort: 4 }, inner: echo }),
+    routerAdvertisement({ routerMac: ab.srcMac, routerIp: 'fe80::1', prefixes: [{ prefix: 'fd00::', length: 64 }], mtu: 1400 }),
+    dhcp4Reply({ serverMac: ab.srcMac, serverIp: ab.srcIp, clientMac: ab.dstMac, xid: 1, messageType: 5, yiaddr: ab.dstIp, dnsServers: [ab.srcIp], domainName: 'x.test' }),
+    dnsResponse({ serverMac: ab.srcMac, serverIp: ab.srcIp, clientMac: ab.dstMac, clientIp: ab.dstIp, clientPort: 4000, id: 1, question: { name: 'x.test', type: 28 }, answers: [{ name: 'x.test', rdata: { kind: 'aaaa', address: 'fd00::1' } }, { name: 'x.test', rdata: { kind: 'cname', name: 'y.test' } }] }),
+    buildFrame([
+      { kind: 'ethernet', src: ab.srcMac, dst: ab.dstMac }, { kind: 'ipv6', src: 'fe80::1', dst: 'ff02::16', extensions: [{ type: 0, options: new Uint8Array([5, 2, 0, 0]) }] },
+      { kind: 'icmp6', message: { kind: 'mld2-report', records: [{ recordType: 4, multicastAddress: 'ff05::1', sources: ['fd00::1'] }] } },
     ]),
     // A DNS response with compression pointers (a sharp edge for the name reader).
     buildFrame([

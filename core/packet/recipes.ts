@@ -7,6 +7,7 @@ import { dhcp4MessageTypes, dhcp4OptionCodes, dhcp4Ops, dhcp4Opt, type Dhcp4Opti
 import { dnsTypes } from './dns';
 import { ovnGeneveOption, type OvnTunnelPorts } from './geneve';
 import { icmp4Types } from './icmp4';
+import { assert } from '../util/assert';
 
 export interface L2Endpoints {
   readonly srcMac: MacLike;
@@ -154,20 +155,30 @@ export function dnsQuery(o: Ipv4Endpoints & { id: number; name: string; type?: n
   ]);
 }
 
-/** An inner Ethernet frame wrapped in Ethernet/IPv4/UDP(6081)/Geneve with the VNI and OVN's port option,
- * laid out as ovs-vswitchd encapsulates by default (DF set, TTL 64, IP id 0, UDP checksum 0 unless
- * `udpChecksum`, as with the tunnel option csum=true). */
+/** An inner Ethernet frame wrapped in Ethernet/IP/UDP(6081)/Geneve with the VNI and OVN's port option,
+ * laid out as ovs-vswitchd's userspace tunnels encapsulate by default: over IPv4 DF set, TTL 64, IP id 0
+ * and UDP checksum 0; over IPv6 hop limit 64 and a computed UDP checksum. `udpChecksum` overrides the
+ * checksum choice (the tunnel option csum). The underlay is IPv6 when the addresses are IPv6. */
 export function geneveEncapsulate(
   o: L2Endpoints & {
-    srcIp: Ipv4Like; dstIp: Ipv4Like; srcPort?: number; vni: number; ports: OvnTunnelPorts; inner: Uint8Array;
-    udpChecksum?: boolean;
+    srcIp: Ipv4Like | Ipv6Like; dstIp: Ipv4Like | Ipv6Like; srcPort?: number; vni: number; ports: OvnTunnelPorts;
+    inner: Uint8Array; udpChecksum?: boolean;
   },
 ): Uint8Array {
+  const v6 = isIpv6(o.srcIp);
+  assert(v6 === isIpv6(o.dstIp), 'geneveEncapsulate: source and destination must be the same IP version');
+  const ip: LayerSpec = v6
+    ? { kind: 'ipv6', src: o.srcIp as Ipv6Like, dst: o.dstIp as Ipv6Like, hopLimit: 64 }
+    : { kind: 'ipv4', src: o.srcIp as Ipv4Like, dst: o.dstIp as Ipv4Like, ttl: 64, dontFragment: true };
   return buildFrame([
     eth(o),
-    { kind: 'ipv4', src: o.srcIp, dst: o.dstIp, ttl: 64, dontFragment: true },
-    { kind: 'udp', ...(o.srcPort !== undefined ? { srcPort: o.srcPort } : {}), dstPort: 6081, noChecksum: !o.udpChecksum },
+    ip,
+    { kind: 'udp', ...(o.srcPort !== undefined ? { srcPort: o.srcPort } : {}), dstPort: 6081, noChecksum: !(o.udpChecksum ?? v6) },
     { kind: 'geneve', vni: o.vni, options: [ovnGeneveOption(o.ports)] },
     { kind: 'raw', bytes: o.inner },
   ]);
+}
+
+function isIpv6(a: Ipv4Like | Ipv6Like): boolean {
+  return typeof a === 'string' ? a.includes(':') : typeof a !== 'number';
 }

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import * as fs from 'node:fs';
 import { defaultScenarioName, findScenario, scenarios } from '../../../scenarios';
 import { UsageError } from '../usage-error';
+import { writeCaptureFiles } from '../../pcap/pcap-file';
 
 export const defaultSeed = '1';
 
@@ -19,8 +20,9 @@ export function simCommand(): Command {
     .argument('[scenario]', `scenario name (default: ${defaultScenarioName}; --list shows all)`)
     .option('--seed <seed>', 'seed for every random choice in the run (same seed, same trace)', parseSeed, defaultSeed)
     .option('--trace <file>', 'write every trace line to FILE')
+    .option('--pcap <dir>', "write the scenario's pcap captures into DIR")
     .option('--list', 'list the scenarios and exit')
-    .action((name: string | undefined, opts: { seed: string; trace?: string; list?: boolean }) => {
+    .action((name: string | undefined, opts: { seed: string; trace?: string; pcap?: string; list?: boolean }) => {
       if (opts.list) {
         for (const s of scenarios) process.stdout.write(`${s.name.padEnd(20)} ${s.summary}\n`);
         return;
@@ -45,6 +47,11 @@ export function simCommand(): Command {
           report: (line) => process.stdout.write(line + '\n'),
           ...(fd !== undefined ? { traceSink: (line: string) => fs.writeSync(fd, line + '\n') } : {}),
         });
+        if (opts.pcap) {
+          const written = writeCaptureFiles(opts.pcap, result.files);
+          if (written.length === 0) throw new UsageError(`--pcap: scenario ${scenario.name} makes no pcap captures`);
+          for (const f of written) process.stdout.write(`wrote ${f}\n`);
+        }
         process.stdout.write(`replay: ovn-ts sim ${scenario.name} --seed ${opts.seed}\n`);
         process.stdout.write(`trace-hash: ${result.traceHash}\n`);
         if (!result.ok) process.exitCode = 1;

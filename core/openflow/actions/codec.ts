@@ -15,6 +15,21 @@ import {
 import type { Action } from './types';
 
 export const ofpatExperimenter = 0xffff;
+
+/** Wire names, for error messages. */
+const ofpatNames: Readonly<Record<number, string>> = {
+  0: 'OFPAT_OUTPUT', 15: 'OFPAT_SET_MPLS_TTL', 16: 'OFPAT_DEC_MPLS_TTL', 17: 'OFPAT_PUSH_VLAN', 18: 'OFPAT_POP_VLAN',
+  19: 'OFPAT_PUSH_MPLS', 20: 'OFPAT_POP_MPLS', 21: 'OFPAT_SET_QUEUE', 22: 'OFPAT_GROUP', 23: 'OFPAT_SET_NW_TTL',
+  24: 'OFPAT_DEC_NW_TTL', 25: 'OFPAT_SET_FIELD', 28: 'OFPAT_COPY_FIELD', 29: 'OFPAT_METER',
+};
+const nxastNames: Readonly<Record<number, string>> = {
+  1: 'NXAST_RESUBMIT', 2: 'NXAST_SET_TUNNEL', 5: 'NXAST_POP_QUEUE', 8: 'NXAST_NOTE', 9: 'NXAST_SET_TUNNEL64',
+  10: 'NXAST_MULTIPATH', 14: 'NXAST_RESUBMIT_TABLE', 15: 'NXAST_OUTPUT_REG', 16: 'NXAST_LEARN', 17: 'NXAST_EXIT',
+  19: 'NXAST_FIN_TIMEOUT', 20: 'NXAST_CONTROLLER', 21: 'NXAST_DEC_TTL_CNT_IDS', 22: 'NXAST_WRITE_METADATA',
+  27: 'NXAST_STACK_PUSH', 28: 'NXAST_STACK_POP', 29: 'NXAST_SAMPLE', 32: 'NXAST_OUTPUT_REG2', 34: 'NXAST_CONJUNCTION',
+  35: 'NXAST_CT', 36: 'NXAST_NAT', 37: 'NXAST_CONTROLLER2', 38: 'NXAST_SAMPLE2', 41: 'NXAST_SAMPLE3', 42: 'NXAST_CLONE',
+  43: 'NXAST_CT_CLEAR', 44: 'NXAST_RESUBMIT_TABLE_CT', 45: 'NXAST_LEARN2', 49: 'NXAST_CHECK_PKT_LARGER',
+};
 export const maxActionNestingDepth = 8;
 export const maxActionsPerList = 4096;
 
@@ -34,19 +49,20 @@ function readAction(r: Reader, depth: number): Action {
   const len = r.u16('action length');
   if (len < 8 || len % 8 !== 0) r.fail(`action type ${type}: bad length ${len}`, start);
   r.need(len - 4, `action type ${type}`);
-  const body: Reader = r.sub(len - 4, type === ofpatExperimenter ? 'experimenter action' : `OFPAT ${type}`);
+  const body: Reader = r.sub(len - 4, type === ofpatExperimenter ? 'experimenter action' : ofpatNames[type] ?? `OFPAT ${type}`);
   const nested = (nr: Reader) => readActions(nr, depth + 1);
   if (type !== ofpatExperimenter) {
     if (type === ofpatSetField) return decodeSetField(body);
     if (type === ofpatCopyField) return decodeCopyField(body);
     const row = layoutRowForWire('of', type);
     if (!row) body.fail(`unknown action type ${type}`, start);
+    // The layout table mirrors the Action types; roundtrip.test.ts checks every row against a typed sample.
     return decodeLayout(row, body) as unknown as Action;
   }
   const vendor = body.u32('experimenter');
   if (vendor !== nxExperimenterId) body.fail(`unknown action experimenter 0x${vendor.toString(16)}`, start);
   const subtype = body.u16('NX subtype');
-  const nx: Reader = new Reader(body.bytes, body.offset, body.end, `NXAST ${subtype}`);
+  const nx: Reader = new Reader(body.bytes, body.offset, body.end, nxastNames[subtype] ?? `NXAST ${subtype}`);
   switch (subtype) {
     case nxSubtype.note: return decodeNote(nx);
     case nxSubtype.outputReg: return decodeOutputReg(nx, 'reg');

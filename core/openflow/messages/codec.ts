@@ -55,7 +55,7 @@ function decodeBody(r: Reader, type: number, xid: number): OfpMessage {
       const auxiliaryId = r.u8('auxiliary_id');
       r.zeros(2);
       const capabilities = r.u32('capabilities');
-      r.u32('reserved');
+      r.zeros(4, 'reserved');
       return { type: 'features_reply', xid, datapathId, nBuffers, nTables, auxiliaryId, capabilities };
     }
     case ofpt.GET_CONFIG_REQUEST: return { type: 'get_config_request', xid };

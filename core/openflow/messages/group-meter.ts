@@ -82,6 +82,11 @@ export function decodeMeterMod(r: Reader, xid: number): MeterMod {
   const command = r.u16('command');
   const flags = r.u16('flags');
   const meterId = r.u32('meter_id');
+  return { type: 'meter_mod', xid, command, flags, meterId, bands: readBands(r) };
+}
+
+/** Meter bands (all 16 bytes: type, len, rate, burst_size, 4 type-specific bytes) filling the reader. */
+export function readBands(r: Reader): MeterBand[] {
   const bands: MeterBand[] = [];
   while (!r.atEnd()) {
     if (bands.length >= maxBandsPerMeter) r.fail(`more than ${maxBandsPerMeter} meter bands`);
@@ -91,10 +96,14 @@ export function decodeMeterMod(r: Reader, xid: number): MeterMod {
     if (len !== 16) r.fail(`meter band length ${len} != 16`, start);
     bands.push({ bandType, rate: r.u32('rate'), burstSize: r.u32('burst_size'), extra: r.u32('band extra') });
   }
-  return { type: 'meter_mod', xid, command, flags, meterId, bands };
+  return bands;
+}
+
+export function writeBands(w: Writer, bands: readonly MeterBand[]): void {
+  for (const b of bands) w.u16(b.bandType).u16(16).u32(b.rate).u32(b.burstSize).u32(b.extra);
 }
 
 export function encodeMeterMod(m: MeterMod, w: Writer): void {
   w.u16(m.command).u16(m.flags).u32(m.meterId);
-  for (const b of m.bands) w.u16(b.bandType).u16(16).u32(b.rate).u32(b.burstSize).u32(b.extra);
+  writeBands(w, m.bands);
 }

@@ -6,11 +6,11 @@ import { Reader, Writer } from '../bytes';
 import { readInstructions, writeInstructions } from '../instructions';
 import { readMatch, writeMatch } from '../match';
 import { readPort, writePort } from './port';
-import { readBuckets, writeBuckets } from './group-meter';
+import { readBands, readBuckets, writeBands, writeBuckets } from './group-meter';
 import { readProperties, writeProperties } from '../properties';
-import type { FlowDesc, GroupDesc, FlowStatsRequest, MultipartBody, MultipartReply, OxsStat, Port } from './types';
+import type { FlowDesc, GroupDesc, MeterConfig, FlowStatsRequest, MultipartBody, MultipartReply, OxsStat, Port } from './types';
 
-export const ofpmp = { flowDesc: 1, groupDesc: 7, groupFeatures: 8, meterFeatures: 11, portDesc: 13 } as const;
+export const ofpmp = { flowDesc: 1, groupDesc: 7, groupFeatures: 8, meterConfig: 10, meterFeatures: 11, portDesc: 13 } as const;
 export const ofpmpfReplyMore = 1;
 export const oxsClassBasic = 0x8002;
 export const oxsField = { duration: 0, idleTime: 1, flowCount: 3, packetCount: 4, byteCount: 5 } as const;
@@ -59,6 +59,24 @@ export function decodeMultipartBody(r: Reader, isReply: boolean, mpType: number)
     }
     return { kind: 'group_desc_reply', groups };
   }
+  if (mpType === ofpmp.meterConfig) {
+    if (!isReply) {
+      const meterId = r.u32('meter_id');
+      r.zeros(4);
+      return { kind: 'meter_config_request', meterId };
+    }
+    const meters: MeterConfig[] = [];
+    while (!r.atEnd()) {
+      const start = r.offset;
+      const length = r.u16('meter config length');
+      if (length < 8) r.fail(`meter config length ${length} < 8`, start);
+      const m: Reader = r.sub(length - 2, 'OFPMP_METER_CONFIG entry');
+      const flags = m.u16('flags');
+      const meterId = m.u32('meter_id');
+      meters.push({ flags, meterId, bands: readBands(m) });
+    }
+    return { kind: 'meter_config_reply', meters };
+  }
   if (mpType === ofpmp.groupFeatures) {
     if (!isReply) return { kind: 'group_features_request' };
     const types = r.u32('types');
@@ -86,6 +104,7 @@ export function multipartType(b: MultipartBody): number {
     case 'flow_desc_request': case 'flow_desc_reply': return ofpmp.flowDesc;
     case 'port_desc_request': case 'port_desc_reply': return ofpmp.portDesc;
     case 'group_desc_request': case 'group_desc_reply': return ofpmp.groupDesc;
+    case 'meter_config_request': case 'meter_config_reply': return ofpmp.meterConfig;
     case 'group_features_request': case 'group_features_reply': return ofpmp.groupFeatures;
     case 'meter_features_request': case 'meter_features_reply': return ofpmp.meterFeatures;
     case 'raw': return b.mpType;
@@ -114,6 +133,15 @@ export function encodeMultipartBody(b: MultipartBody, w: Writer): void {
         writeBuckets(w, g.buckets);
         w.setU16(lenAt, w.length - bucketsStart);
         writeProperties(w, g.properties);
+        w.setU16(start, w.length - start);
+      }
+      break;
+    case 'meter_config_request': w.u32(b.meterId).zeros(4); break;
+    case 'meter_config_reply':
+      for (const m of b.meters) {
+        const start = w.length;
+        w.u16(0).u16(m.flags).u32(m.meterId);
+        writeBands(w, m.bands);
         w.setU16(start, w.length - start);
       }
       break;

@@ -105,6 +105,8 @@ export interface FlowDesc {
 export interface GroupDesc {
   readonly groupType: number; readonly groupId: number; readonly buckets: readonly Bucket[]; readonly properties: readonly Property[];
 }
+/** One OFPMP_METER_CONFIG entry (ofp13_meter_config). */
+export interface MeterConfig { readonly flags: number; readonly meterId: number; readonly bands: readonly MeterBand[] }
 /** OFPMP_GROUP_FEATURES reply (ofp12_group_features): bitmaps indexed by group type all/select/indirect/ff. */
 export interface GroupFeatures {
   readonly types: number; readonly capabilities: number;
@@ -123,6 +125,8 @@ export type MultipartBody =
   | { readonly kind: 'port_desc_reply'; readonly ports: readonly Port[] }
   | { readonly kind: 'group_desc_request'; readonly groupId: number }
   | { readonly kind: 'group_desc_reply'; readonly groups: readonly GroupDesc[] }
+  | { readonly kind: 'meter_config_request'; readonly meterId: number }
+  | { readonly kind: 'meter_config_reply'; readonly meters: readonly MeterConfig[] }
   | { readonly kind: 'group_features_request' }
   | { readonly kind: 'group_features_reply'; readonly features: GroupFeatures }
   | { readonly kind: 'meter_features_request' }

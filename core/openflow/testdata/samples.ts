@@ -5,28 +5,21 @@ import { ofppController, ofppInPort } from '../actions/types';
 import { fromHex } from '../bytes';
 import type { Match } from '../match';
 import type { OfpMessage } from '../messages/types';
-import { codeByName, fieldByName, preferredCode } from '../oxm-fields';
 import type { OxmEntry, Subfield } from '../oxm';
 import { ethernetPortProperty } from '../messages/port';
 import { weightProperty } from '../messages/group-meter';
 import { makeOxsStats } from '../messages/multipart';
 import { packetIn2Properties } from '../messages/packet-in2';
-import { assert } from '../../util/assert';
+import { matchEntry, subfield } from '../build';
 import { encodeMessage } from '../messages/codec';
 
 export function sf(codeName: string, ofs: number, nBits?: number): Subfield {
-  const c = codeByName(codeName);
-  assert(c, () => `no code ${codeName}`);
-  return { field: c.field, code: c.code, ofs, nBits: nBits ?? c.field.bits - ofs };
+  return subfield(codeName, ofs, nBits);
 }
 
-/** An OXM entry for field `name` in the encoding OVS uses for OpenFlow 1.5. */
+/** An OXM entry for field `name` in the encoding OVS uses for OpenFlow 1.5, value and mask in hex. */
 export function oxm(name: string, valueHex: string, maskHex?: string): OxmEntry {
-  const field = fieldByName(name);
-  assert(field, () => `no field ${name}`);
-  const code = preferredCode(field, 6);
-  assert(code, () => `no code for ${name}`);
-  return maskHex === undefined ? { field, code, value: fromHex(valueHex) } : { field, code, value: fromHex(valueHex), mask: fromHex(maskHex) };
+  return maskHex === undefined ? matchEntry(name, fromHex(valueHex)) : matchEntry(name, fromHex(valueHex), fromHex(maskHex));
 }
 
 /**
@@ -79,6 +72,7 @@ export const sampleActions: Action[] = [
   },
   { type: 'write_metadata', metadata: 5n, mask: 0xffn },
   { type: 'sample', variant: 'sample', probability: 65535, collectorSetId: 1, obsDomainId: 2, obsPointId: 3, samplingPort: 0xffff, direction: 0 },
+  { type: 'sample', variant: 'sample2', probability: 10, collectorSetId: 1, obsDomainId: 2, obsPointId: 3, samplingPort: 7, direction: 0 },
   { type: 'sample', variant: 'sample3', probability: 100, collectorSetId: 1, obsDomainId: 2, obsPointId: 3, samplingPort: 4, direction: 1 },
   { type: 'conjunction', id: 100, clause: 0, nClauses: 2 },
   {

@@ -114,10 +114,17 @@ function prefixMask(bits: number, prefix: number): bigint {
   return prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(bits - prefix);
 }
 
+/** OpenFlow reserved port names (16-bit OVS numbering). */
+export const portNames: Readonly<Record<string, number>> = {
+  IN_PORT: 0xfff8, TABLE: 0xfff9, NORMAL: 0xfffa, FLOOD: 0xfffb, ALL: 0xfffc, CONTROLLER: 0xfffd, LOCAL: 0xfffe, ANY: 0xffff, NONE: 0xffff,
+};
+
 /** One scalar of a field's format (no mask). */
 function parseScalar(f: FieldDef, s: string): bigint {
   const bytes = fieldBytes(f);
   let v: bigint | undefined;
+  const named = f.format === 'port' ? portNames[s.toUpperCase()] : undefined;
+  if (named !== undefined) return bytes === 4 ? BigInt(named) + 0xffff0000n : BigInt(named);
   if (f.format === 'ipv4') v = parseIpv4(s);
   else if (f.format === 'ipv6') v = parseIpv6(s);
   else if (f.format === 'ethernet') v = parseMac(s);

@@ -4,8 +4,9 @@
 
 import { bigIntToBytes, bytesToBigInt } from '../bytes';
 import type { Match } from '../match';
+import { fieldByName } from '../oxm-fields';
 import {
-  ctStateMasked, ipv4Masked, ipv6Masked, macMasked, ofp11PortTo16, portName, putHex,
+  ctStateMasked, formatFieldValue, ipv4Masked, ipv6Masked, macMasked, ofp11PortTo16, portName, putHex,
 } from './values';
 
 /** One logical flow field: value and mask (value already masked), width in bytes. */
@@ -72,7 +73,10 @@ const ethTypeRarp = 0x8035n;
 export function formatMatch(match: Match, priority?: number): string {
   const f = flowView(match);
   const parts: string[] = [];
-  const get = (n: string) => f.get(n);
+  // Every field the fixed-order printer looks at is marked; anything left is printed generically at the end
+  // (fields OVS prints rarely: nsh, erspan, gtpu, ...), so nothing in a match is ever silently dropped.
+  const seen = new Set<string>();
+  const get = (n: string) => { seen.add(n); return f.get(n); };
   const b = (s: Slot) => bigIntToBytes(s.v, s.bytes);
   const mb = (s: Slot) => bigIntToBytes(s.m, s.bytes);
   const full = (s: Slot) => s.m === ones(s.bytes);
@@ -234,6 +238,12 @@ export function formatMatch(match: Match, priority?: number): string {
       if (tcpFlags.m & m) t += `${tcpFlags.v & m ? '+' : '-'}${tcpFlagNames[bit]}`;
     }
     parts.push(`tcp_flags=${t}`);
+  }
+  for (const [name, slot] of f) {
+    if (seen.has(name)) continue;
+    const field = fieldByName(name);
+    const value = b(slot);
+    parts.push(`${name}=${field ? formatFieldValue(field, value, full(slot) ? undefined : mb(slot)) : putHex(value)}`);
   }
   return parts.join(',');
 }

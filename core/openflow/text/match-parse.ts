@@ -4,7 +4,7 @@
 import type { Match } from '../match';
 import { fieldBytes, fieldByName, preferredCode } from '../oxm-fields';
 import type { OxmEntry } from '../oxm';
-import { FlowSyntaxError, findField, parseCtState, parseFieldValue, parseSmall, parseUint, toBytes } from './lex';
+import { FlowSyntaxError, findField, parseCtState, parseFieldValue, parseSmall, parseUint, portNames, toBytes } from './lex';
 import { FlowView, ones, put } from './match-format';
 
 const protoShorthands: Record<string, readonly [number, number?]> = {
@@ -13,9 +13,6 @@ const protoShorthands: Record<string, readonly [number, number?]> = {
   icmp6: [0x86dd, 58], tcp6: [0x86dd, 6], udp6: [0x86dd, 17], sctp6: [0x86dd, 132],
 };
 
-const portNames: Record<string, number> = {
-  IN_PORT: 0xfff8, TABLE: 0xfff9, NORMAL: 0xfffa, FLOOD: 0xfffb, ALL: 0xfffc, CONTROLLER: 0xfffd, LOCAL: 0xfffe, ANY: 0xffff, NONE: 0xffff,
-};
 
 export function parsePort(s: string): number {
   const named = portNames[s.toUpperCase()];
@@ -134,7 +131,9 @@ function entry(name: string, v: bigint, m: bigint, bytes: number, version: numbe
 /** Encodes a FlowView in nx_put_raw order for OpenFlow wire version `version` (6 = OF1.5). */
 export function encodeFlowView(view: FlowView, version = 6): Match {
   const out: OxmEntry[] = [];
+  const used = new Set<string>();
   const add = (name: string, slotName = name) => {
+    used.add(slotName);
     const s = view.get(slotName);
     if (!s) return;
     const e = entry(name, s.v, s.m, s.bytes, version);
@@ -142,6 +141,8 @@ export function encodeFlowView(view: FlowView, version = 6): Match {
   };
   const dlType = view.get('eth_type')?.v;
   const proto = view.get('nw_proto')?.v;
+  // Slots consumed by hand below (not through add()).
+  for (const k of ['in_port', 'vlan_tci', 'ip_frag', 'nw_tos', 'nw_ecn']) used.add(k);
   add('packet_type');
   add('dp_hash');
   add('recirc_id');
@@ -206,12 +207,14 @@ export function encodeFlowView(view: FlowView, version = 6): Match {
   add('tun_gbp_flags');
   // Without a TLV table, OVS sizes a tun_metadata match to the bytes its value and mask need.
   for (let i = 0; i < 64; i++) {
+    used.add(`tun_metadata${i}`);
     const s = view.get(`tun_metadata${i}`);
     if (!s) continue;
     const n = minBytes(s.v | (s.m === ones(s.bytes) ? 0n : s.m));
     const e = entry(`tun_metadata${i}`, s.v, s.m === ones(s.bytes) ? ones(n) : s.m, n, version);
     if (e) out.push(e);
   }
+  for (let i = 0; i < 16; i++) used.add(`reg${i}`);
   for (let i = 0; i < 8; i++) {
     const hi = view.get(`reg${2 * i}`);
     const lo = view.get(`reg${2 * i + 1}`);
@@ -232,6 +235,16 @@ export function encodeFlowView(view: FlowView, version = 6): Match {
   add('ct_ipv6_dst');
   if (view.get('ct_nw_proto')?.v) { add('ct_nw_proto'); add('ct_tp_src'); add('ct_tp_dst'); }
   add('metadata');
+  // Nothing may be dropped: protocol fields whose prerequisites are missing are an error (as in ovs-ofctl);
+  // rarer fields (nsh, erspan, gtpu, mpls...) are appended in field-table order.
+  for (const [name, s] of view) {
+    if (used.has(name)) continue;
+    if (/^(tp_src|tp_dst|icmp_type|icmp_code|tcp_|udp_|sctp_|icmpv6_|nd_|arp_|ip_|ipv6_|nw_)/.test(name)) {
+      throw new FlowSyntaxError(name, `${name} needs its prerequisites (eth_type / ip protocol) in the match`);
+    }
+    const e = entry(name, s.v, s.m, s.bytes, version);
+    if (e) out.push(e);
+  }
   return out;
 }
 

@@ -8,6 +8,8 @@ import { formatFlow } from './flow-format';
 import { ipv6 } from './values';
 import { parseIpv6 } from './lex';
 import { bigIntToBytes } from '../bytes';
+import { buildMatch, matchEntry } from '../build';
+import { formatMatch } from './match-format';
 
 const corpus = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'core', 'openflow', 'testdata', 'ovn-flows.txt'), 'utf8')
   .split('\n').filter((l) => l.trim() !== '');
@@ -37,12 +39,21 @@ describe('openflow text form', () => {
       ['actions=conjunction(1,3/2)', /clause out of range/],
       ['ct_zone=1/0xff actions=drop', /not maskable/],
       ['actions=load:1->NXM_NX_REG0[40]', /outside the 32-bit field/],
+      ['tp_dst=80 actions=drop', /tp_dst needs its prerequisites/],
+      ['ip,icmp_type=3 actions=drop', /icmp_type needs its prerequisites/],
     ];
     for (const [text, re] of cases) {
       const r = parseFlow(text);
       assert.ok(!r.ok, `${text} should fail`);
       assert.match(r.error, re, text);
     }
+  });
+
+  it('never drops a field: rare fields are encoded and printed generically', () => {
+    const m = buildMatch({ eth_type: 0x894fn, nsh_spi: 5n, reg0: 1n });
+    assert.deepEqual(m.map((e) => e.field.name), ['eth_type', 'xreg0', 'nsh_spi']);
+    assert.equal(formatMatch(m), 'reg0=0x1,dl_type=0x894f,nsh_spi=0x5');
+    assert.equal(formatMatch([matchEntry('tun_erspan_ver', 1n), matchEntry('mpls_label', 5n)]), 'mpls_label=5,tun_erspan_ver=1');
   });
 
   it('prints and parses IPv6 addresses like inet_ntop/inet_pton', () => {

@@ -5,7 +5,6 @@
 // replicas and transactions (DESIGN.md §3a).
 
 import type { Atom, BaseType, ColumnType } from '../schema/types';
-import { typeToEnglish } from '../schema/types';
 import {
   type SymbolTable,
   atomFromJsonChecked,
@@ -13,10 +12,9 @@ import {
   atomToString,
   checkAtomConstraints,
   compareAtoms,
-  indexOfAtom,
 } from './atom';
 import { type Json } from './json';
-import { OvsdbError, ovsdbError, syntaxError } from './error';
+import { ovsdbError, syntaxError } from './error';
 
 export interface Datum {
   readonly keys: readonly Atom[];
@@ -58,6 +56,7 @@ export function defaultDatum(type: ColumnType): Datum {
   };
 }
 
+/** A one-atom datum (scalar or one-element set). */
 export function scalarDatum(atom: Atom): Datum {
   return { keys: [atom], values: null };
 }
@@ -79,21 +78,6 @@ export function datumFromUnsorted(type: ColumnType, keys: Atom[], values: Atom[]
     }
   }
   return { keys: sk, values: values ? order.map((i) => values[i]!) : null };
-}
-
-/** Sorts and removes duplicate keys (first occurrence wins), for results of set arithmetic. */
-export function datumFromUnsortedUnique(type: ColumnType, keys: Atom[], values: Atom[] | null): Datum {
-  const kt = type.key.type;
-  const order = keys.map((_, i) => i);
-  order.sort((i, j) => compareAtoms(keys[i]!, keys[j]!, kt) || i - j);
-  const outK: Atom[] = [];
-  const outV: Atom[] | null = values ? [] : null;
-  for (const i of order) {
-    if (outK.length && compareAtoms(outK[outK.length - 1]!, keys[i]!, kt) === 0) continue;
-    outK.push(keys[i]!);
-    if (outV) outV.push(values![i]!);
-  }
-  return { keys: outK, values: outV };
 }
 
 /**
@@ -185,17 +169,6 @@ export function checkDatumConstraints(datum: Datum, type: ColumnType): void {
   if (type.value !== null) for (const v of datum.values!) checkAtomConstraints(v, type.value);
 }
 
-/** Throws unless `datum` has a size allowed by `type`. */
-export function checkDatumSize(datum: Datum, type: ColumnType, what: () => string): void {
-  const n = datum.keys.length;
-  if (n < type.min || n > type.max) {
-    throw new OvsdbError(
-      'constraint violation',
-      `${what()}: ${n} element(s) does not satisfy ${typeToEnglish(type)}`,
-    );
-  }
-}
-
 /** Upstream's ovsdb_datum_to_string (ovs-vsctl syntax), used in error messages. */
 export function datumToString(datum: Datum, type: ColumnType): string {
   const isMap = type.value !== null;
@@ -211,6 +184,3 @@ export function datumToString(datum: Datum, type: ColumnType): string {
   return isMap ? `{${body}}` : `[${body}]`;
 }
 
-export function datumIncludesKey(datum: Datum, key: Atom, type: ColumnType): boolean {
-  return indexOfAtom(datum.keys, key, type.key.type) >= 0;
-}

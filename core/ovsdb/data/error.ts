@@ -4,12 +4,6 @@
 
 import { type Json, type JsonObject, jsonToString } from './json';
 
-export interface OvsdbErrorJson {
-  readonly error: string;
-  readonly details?: string;
-  readonly syntax?: string;
-}
-
 export class OvsdbError extends Error {
   constructor(
     readonly tag: string,

@@ -11,16 +11,6 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The JSON type names upstream uses in messages ("expected [\"uuid\", <string>]"). */
-export function jsonTypeName(value: Json): string {
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'real';
-  if (typeof value === 'string') return 'string';
-  if (Array.isArray(value)) return 'array';
-  return 'object';
-}
-
 /** C printf "%.{precision}g" for a finite double. */
 export function formatG(x: number, precision: number): string {
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';

@@ -5,6 +5,7 @@
 import { type Json, type JsonObject, isJsonObject } from './json';
 import { OvsdbError, syntaxError } from './error';
 import { isId } from './atom';
+import { shashOrder } from './shash-order';
 
 /** Accepted JSON kinds for a member; "id" is a string that is a valid RFC 7047 <id>. */
 export type MemberKind = 'id' | 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | 'any';
@@ -61,7 +62,9 @@ export class ObjectParser {
   /** Checks for members that were never asked for, then returns the first error (or null). */
   finish(): OvsdbError | null {
     if (!this.firstError && this.object) {
-      const unused = Object.keys(this.object).filter((k) => !this.used.has(k));
+      // Upstream reports the first unused member in its hash-table order (only computed on error).
+      let unused = Object.keys(this.object).filter((k) => !this.used.has(k));
+      if (unused.length > 1) unused = shashOrder(Object.keys(this.object)).filter((k) => !this.used.has(k));
       if (unused.length > 1) {
         const n = unused.length - 1;
         this.raise(`Member '${unused[0]}' and ${n} other member${n > 1 ? 's' : ''} are present but not allowed here.`);

@@ -8,6 +8,7 @@ import { OvsdbError, syntaxError } from '../data/error';
 import { ObjectParser } from '../data/object-parser';
 import { isId } from '../data/atom';
 import { datumFromJson } from '../data/datum';
+import { shashEntries, shashOrder } from '../data/shash-order';
 
 const uint32Max = 4294967295;
 const versionPattern = /^\d+\.\d+\.\d+$/;
@@ -24,19 +25,25 @@ export function parseDatabaseSchema(json: Json): DatabaseSchema {
     throw syntaxError(json, null, `schema version "${version}" not in format x.y.z`);
   }
   const drafts: TableDraft[] = [];
-  for (const [tableName, tableJson] of Object.entries(tablesJson as Record<string, Json>)) {
+  // Tables and columns are visited in upstream's hash order so the first error reported is the same.
+  for (const [tableName, tableJson] of shashEntries(tablesJson as Record<string, Json>)) {
     checkName(json, tableName);
     drafts.push(parseTable(tableJson, tableName));
   }
   // Schemas from before "isRoot" existed had no garbage collection: if no table is a root, all are.
   const allRoot = !drafts.some((t) => t.isRoot);
   const rootNames = new Set(drafts.filter((d) => allRoot || d.isRoot).map((d) => d.name));
+  // Tables keep the schema file's order; upstream's own table set is iterated in its hash order.
+  const byName = new Map(drafts.map((d) => [d.name, d] as const));
   const tables = new Map<string, TableSchema>();
-  for (const d of drafts) {
-    tables.set(d.name, finishTable(d, rootNames));
+  for (const name of Object.keys(tablesJson as Record<string, Json>)) {
+    tables.set(name, finishTable(byName.get(name)!, rootNames));
   }
-  for (const table of tables.values()) {
-    for (const column of table.columns) {
+  for (const name of shashOrder(drafts.map((d) => d.name))) {
+    const table = tables.get(name)!;
+    for (const name of table.upstreamColumnOrder) {
+      const column = table.columnsByName.get(name);
+      if (!column) continue;
       for (const [base, which] of [[column.type.key, 'key'], [column.type.value, 'value']] as const) {
         if (base?.refTable != null && !tables.has(base.refTable)) {
           throw syntaxError(undefined, null, `column ${column.name} ${which} refers to undefined table ${base.refTable}`);
@@ -63,6 +70,7 @@ interface TableDraft {
   readonly isRoot: boolean;
   readonly maxRows: number;
   readonly indexNames: string[][];
+  readonly upstreamColumnOrder: readonly string[];
   readonly json: Json;
 }
 
@@ -75,13 +83,16 @@ function parseTable(json: Json, name: string): TableDraft {
   const indexes = p.member('indexes', ['array'], true);
   p.finishOrThrow();
   if (typeof maxRows === 'number' && maxRows <= 0) throw syntaxError(json, null, 'maxRows must be at least 1');
-  const entries = Object.entries(columnsJson as Record<string, Json>);
+  const entries = shashEntries(columnsJson as Record<string, Json>);
   if (entries.length === 0) throw syntaxError(json, null, 'table must have at least one column');
-  const columns: ColumnSchema[] = [];
+  const parsed = new Map<string, ColumnSchema>();
   for (const [columnName, columnJson] of entries) {
     checkName(json, columnName);
-    columns.push(parseColumn(columnJson, columnName, columns.length));
+    parsed.set(columnName, parseColumn(columnJson, columnName, 0));
   }
+  // Our rows keep columns in the schema file's order; upstream's iteration order is kept separately.
+  const columns: ColumnSchema[] = Object.keys(columnsJson as Record<string, Json>).map((n, index) => ({ ...parsed.get(n)!, index }));
+  const upstreamColumnOrder = shashOrder(['_uuid', '_version', ...entries.map(([n]) => n)]);
   const indexNames: string[][] = [];
   for (const indexJson of (indexes as readonly Json[] | undefined) ?? []) {
     const names = parseColumnNames(indexJson, columns);
@@ -98,6 +109,7 @@ function parseTable(json: Json, name: string): TableDraft {
     isRoot: isRoot === true,
     maxRows: typeof maxRows === 'number' && maxRows < uint32Max ? maxRows : Infinity,
     indexNames,
+    upstreamColumnOrder,
     json,
   };
 }
@@ -260,5 +272,6 @@ function finishTable(d: TableDraft, rootNames: ReadonlySet<string>): TableSchema
     maxRows: d.maxRows,
     indexes: Object.freeze(indexes),
     refColumns: Object.freeze(refColumns),
+    upstreamColumnOrder: Object.freeze(d.upstreamColumnOrder.slice()),
   });
 }

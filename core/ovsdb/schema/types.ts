@@ -59,6 +59,11 @@ export interface TableSchema {
   readonly indexes: readonly (readonly ColumnSchema[])[];
   /** Columns holding strong or weak references, for fast reference bookkeeping at commit. */
   readonly refColumns: readonly ColumnSchema[];
+  /**
+   * Every column name including "_uuid" and "_version" in the order upstream iterates them (its shash
+   * order), which decides which of several errors upstream reports first; see data/shash-order.ts.
+   */
+  readonly upstreamColumnOrder: readonly string[];
 }
 
 export interface DatabaseSchema {
@@ -91,6 +96,11 @@ export function plainBaseType(type: AtomicType): BaseType {
   });
 }
 
+/** A base type like `base` with its constraints removed (e.g. to parse values for display or diffs). */
+export function unconstrained(base: BaseType): BaseType {
+  return plainBaseType(base.type);
+}
+
 export function isScalar(type: ColumnType): boolean {
   return type.min === 1 && type.max === 1 && type.value === null;
 }
@@ -101,16 +111,6 @@ export function isMap(type: ColumnType): boolean {
 
 export function isSet(type: ColumnType): boolean {
   return type.value === null && !(type.min === 1 && type.max === 1);
-}
-
-/** The type describing the keys only (used for "delete" mutations on maps with a set of keys). */
-export function keySetType(type: ColumnType): ColumnType {
-  return { key: type.key, value: null, min: 0, max: Infinity };
-}
-
-/** A type like `type` with its constraints removed: used to parse enum values and mutator arguments. */
-export function unconstrained(base: BaseType): BaseType {
-  return plainBaseType(base.type);
 }
 
 /** Upstream's ovsdb_type_to_english, used in error messages. */

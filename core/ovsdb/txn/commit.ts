@@ -10,18 +10,31 @@
 // Any error throws OvsdbError and nothing is applied: atomicity comes from never touching the Database.
 
 import type { Atom, ColumnSchema, TableSchema } from '../schema/types';
-import { type Datum, datumEquals, datumToString, emptyDatum, zeroUuid } from '../data/datum';
+import { type Datum, compareDatums, datumEquals, datumToString, emptyDatum, zeroUuid } from '../data/datum';
+import { compareAtoms } from '../data/atom';
+import { hmapOrder, ovsUuidHash } from '../data/shash-order';
 import { OvsdbError, ovsdbError } from '../data/error';
 import { indexKey, parseReferrerKey } from './database';
 import type { TxnRow, TxnState } from './txn-state';
-import { makeRow } from './row';
+import { makeRow, type Row } from './row';
 import type { ChangeSet, RowChange } from './change-set';
 import { forEachRef, forEachRefDelta } from './refs';
 
 export function precommit(txn: TxnState, comments: readonly string[], durable: boolean): ChangeSet {
   const changed = new Map<TxnRow, readonly number[] | null>();
-  const live = (): TxnRow[] => txn.order.filter((t) => isLive(t, changed));
   for (const t of txn.order) noteChanges(t, changed);
+  // Rows present now and unchanged are dropped from upstream's transaction; rows touched later are added.
+  const determined = txn.order.length;
+  /**
+   * The transaction's rows in the order upstream checks them (tables in first-touch order, rows in its
+   * row hash table order), so that when several rows fail the same check, the error names the same row.
+   */
+  const upstreamOrder = (): TxnRow[] => {
+    const inTxn = txn.order.filter((t, i) => i >= determined || isLive(t, changed));
+    if (inTxn.length < 2) return inTxn;
+    const tables = [...new Set(inTxn.map((t) => t.table))];
+    return tables.flatMap((table) => hmapOrder(inTxn.filter((t) => t.table === table), (t) => ovsUuidHash(t.uuid)));
+  };
 
   // 2. Strong references.
   const refDelta = new Map<string, Map<string, number>>();
@@ -37,7 +50,7 @@ export function precommit(txn: TxnState, comments: readonly string[], durable: b
   };
   const finalRefs = (table: TableSchema, uuid: string): number =>
     txn.db.store(table).strongRefCount(uuid) + (refDelta.get(table.name)?.get(uuid) ?? 0);
-  for (const t of live()) {
+  for (const t of upstreamOrder().filter((r) => isLive(r, changed))) {
     const cols = changed.get(t);
     for (const col of t.table.refColumns) {
       if (cols && !cols.includes(col.index)) continue;
@@ -53,7 +66,7 @@ export function precommit(txn: TxnState, comments: readonly string[], durable: b
       });
     }
   }
-  for (const t of live()) {
+  for (const t of upstreamOrder()) {
     if (t.old !== null && t.new === null) {
       const n = finalRefs(t.table, t.uuid);
       if (n > 0) {
@@ -106,7 +119,7 @@ export function precommit(txn: TxnState, comments: readonly string[], durable: b
       if (src && src.new !== null) src.weakCheck = true;
     }
   }
-  for (const t of txn.order) {
+  for (const t of upstreamOrder()) {
     if (t.new === null) continue;
     // Rows whose weak columns changed, and rows referring to a deleted row, are the only ones that can
     // hold dangling weak references.
@@ -141,7 +154,7 @@ export function precommit(txn: TxnState, comments: readonly string[], durable: b
 
   // 6. Unique indexes.
   const pending = new Map<string, TxnRow>();
-  for (const t of txn.order) {
+  for (const t of upstreamOrder()) {
     if (t.new === null || !isLive(t, changed)) continue;
     t.table.indexes.forEach((cols, i) => {
       const key = `${t.table.name}\u0000${i}\u0000${indexKey(t.new!, cols)}`;
@@ -245,6 +258,20 @@ function indexValues(row: { readonly values: readonly Datum[] }, cols: readonly 
     acc + englishDelimiter(i, cols.length) + s, '');
 }
 
+function compareRows(table: TableSchema, a: Row, b: Row): number {
+  for (const name of table.upstreamColumnOrder) {
+    let c: number;
+    if (name === '_uuid') c = compareAtoms(a.uuid, b.uuid, 'uuid');
+    else if (name === '_version') c = compareAtoms(a.version, b.version, 'uuid');
+    else {
+      const col = table.columnsByName.get(name)!;
+      c = compareDatums(a.values[col.index]!, b.values[col.index]!, col.type);
+    }
+    if (c) return c;
+  }
+  return 0;
+}
+
 function englishDelimiter(i: number, n: number): string {
   if (i === 0) return '';
   if (n === 2) return ' and ';
@@ -254,8 +281,9 @@ function englishDelimiter(i: number, n: number): string {
 function duplicateIndexRow(txn: TxnState, cols: readonly ColumnSchema[], a: TxnRow, b: TxnRow,
   changed: Map<TxnRow, readonly number[] | null>): OvsdbError {
   void txn;
-  // Upstream orders the two rows by comparing all their columns; we order by UUID, also reproducible.
-  if (a.uuid > b.uuid) [a, b] = [b, a];
+  // Upstream puts the rows in a predictable order by comparing all columns in its column iteration order
+  // (_uuid and _version included) and calls the greater one "First".
+  if (compareRows(a.table, a.new!, b.new!) < 0) [a, b] = [b, a];
   const names = `column${cols.length > 1 ? 's' : ''} ` + cols.map((c, i) => `${englishDelimiter(i, cols.length)}"${c.name}"`).join('');
   return ovsdbError('constraint violation',
     `Transaction causes multiple rows in "${a.table.name}" table to have identical values (${indexValues(a.new!, cols)}) for index on ${names}.  ` +

@@ -161,5 +161,11 @@ export const differentialSequences: ReadonlyArray<readonly Json[]> = [
   [{"op": "select", "table": "Child", "where": [], "columns": ["name"]}],
   [{"op": "delete", "table": "Root", "where": [["name", "==", "q"]]}],
   [{"op": "select", "table": "Child", "where": [], "columns": ["name"]}],
+  [{"op": "insert", "table": "Root", "row": {"name": "f", "r": 0.30000000000000004, "reals": ["set", [0.1, 1e-7, 123456789.123456789]]}}, {"op": "select", "table": "Root", "where": [["name", "==", "f"]], "columns": ["r", "reals"]}],
+  [{"op": "select", "table": "Root", "where": [["r", "==", 0.30000000000000004]], "columns": ["name"]}],
+  [{"op": "insert", "table": "Root", "row": {"name": "g", "s": ["set", ["é", "z", "\u00ff", "ÿa", "a"]]}}, {"op": "select", "table": "Root", "where": [["name", "==", "g"]], "columns": ["s"]}],
+  [{"op": "select", "table": "Root", "where": [], "columns": [], "sort": []}],
+  [{"op": "update", "table": "Root", "where": [], "row": {}}, {"op": "mutate", "table": "Root", "where": [], "mutations": []}],
+  [{"op": "insert", "table": "Root", "uuid-name": "me", "row": {"name": "self", "weak": ["named-uuid", "me"], "kids": ["named-uuid", "nobody"]}}],
 ],
 ];

@@ -158,6 +158,21 @@ describe('ovsdb engine: change sets', () => {
     assert.deepEqual(modified.new!.values[cols.get('weak')!.index]!.keys, []);
   });
 
+  it('removes a weak reference to a row deleted in the same transaction that also modifies the referrer', () => {
+    // Upstream 3.1.0 leaves this reference dangling when the referrer happens to be assessed before the
+    // deleted row (its hash-table order): A (00000000-...) keeps pointing at the deleted B (00000001-...).
+    // We always remove it, as the weak-reference rules require.
+    const { db, opts } = fresh();
+    const A = '00000000-0000-4000-8000-000000000000';
+    const B = '00000001-0000-4000-8000-000000000000';
+    ok(db, opts, { op: 'insert', table: 'Root', uuid: B, row: { name: 'b' } },
+      { op: 'insert', table: 'Root', uuid: A, row: { name: 'a', weak: ['uuid', B] } });
+    ok(db, opts, { op: 'update', table: 'Root', where: [['name', '==', 'a']], row: { b: true } },
+      { op: 'delete', table: 'Root', where: [['name', '==', 'b']] });
+    const [sel] = ok(db, opts, { op: 'select', table: 'Root', where: [], columns: ['name', 'weak'] });
+    assert.deepEqual(sel, { rows: [{ name: 'a', weak: ['set', []] }] });
+  });
+
   it('flags change sets that touch only ephemeral columns', () => {
     const { db, opts } = fresh();
     ok(db, opts, { op: 'insert', table: 'Root', row: { name: 'a' } });

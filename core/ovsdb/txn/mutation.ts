@@ -188,13 +188,16 @@ function union(a: Datum, b: Datum, type: ColumnType): Datum {
     const addedKeys: Atom[] = inserts.map(([, j]) => b.keys[j]!);
     const addedValues: Atom[] | null = a.values === null ? null : inserts.map(([, j]) => b.values![j]!);
     const splice = (base: readonly Atom[], added: Atom[]): Atom[] => {
-      let out: Atom[] = [];
+      // One pre-sized copy: measured faster than slice/concat or splice for 20,000-element sets.
+      const out = new Array<Atom>(base.length + added.length);
       let from = 0;
+      let to = 0;
       inserts.forEach(([pos], k) => {
-        out = out.concat(base.slice(from, pos), [added[k]!]);
-        from = pos;
+        while (from < pos) out[to++] = base[from++]!;
+        out[to++] = added[k]!;
       });
-      return out.concat(base.slice(from));
+      while (from < base.length) out[to++] = base[from++]!;
+      return out;
     };
     const keys = splice(a.keys, addedKeys);
     const values = a.values === null ? null : splice(a.values, addedValues!);

@@ -10,6 +10,7 @@ import {
 import { type Json, type JsonObject, jsonToString } from '../data/json';
 import { OvsdbError, ovsdbError, syntaxError } from '../data/error';
 import type { ObjectParser } from '../data/object-parser';
+import { shashEntries } from '../data/shash-order';
 import { makeRow, type Row, rowToJson, type SelectedColumn } from './row';
 import { parseCondition } from './condition';
 import { applyMutation, parseMutations } from './mutation';
@@ -70,7 +71,8 @@ function parseTable(x: Execution, p: ObjectParser, member: string): TableSchema 
 function parseRow(table: TableSchema, json: Json, symtab: SymbolTable | null): Map<ColumnSchema | '_uuid' | '_version', Datum> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw syntaxError(json, null, 'row must be JSON object');
   const out = new Map<ColumnSchema | '_uuid' | '_version', Datum>();
-  for (const [name, value] of Object.entries(json as JsonObject)) {
+  // Columns are read in upstream's hash order, so the first bad column reported is the same.
+  for (const [name, value] of shashEntries(json as JsonObject)) {
     if (name === '_uuid' || name === '_version') {
       out.set(name, datumFromJson(value, uuidType, symtab));
       continue;
@@ -147,8 +149,9 @@ function insert(x: Execution, p: ObjectParser): JsonObject {
   const given = parseRow(table!, rowJson as Json, x.symtab);
   const values = rowWith(table!, null, given);
   // Default values may violate constraints (e.g. "" for an enum): check the one-element datums.
-  for (const c of table!.columns) {
-    if (values[c.index]!.keys.length === 1) checkDatumConstraints(values[c.index]!, c.type);
+  for (const name of table!.upstreamColumnOrder) {
+    const c = table!.columnsByName.get(name);
+    if (c && values[c.index]!.keys.length === 1) checkDatumConstraints(values[c.index]!, c.type);
   }
   x.txn.insert(table!, makeRow(uuid, x.txn.newUuid(), values));
   return { uuid: ['uuid', uuid] };

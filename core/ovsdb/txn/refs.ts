@@ -1,7 +1,7 @@
 // Reference bookkeeping helpers: enumerate the UUID references a datum holds, and the references added
 // and removed between two datums (sorted merge, so the cost is the size of the datums, never the table).
 
-import type { Atom, BaseType, ColumnSchema } from '../schema/types';
+import type { BaseType, ColumnSchema } from '../schema/types';
 import type { Datum } from '../data/datum';
 import { compareAtoms } from '../data/atom';
 
@@ -82,8 +82,3 @@ export interface DiffHint {
 
 export const diffHints = new WeakMap<Datum, DiffHint>();
 
-export function isRefAtom(base: BaseType | null): base is BaseType {
-  return base !== null && base.refTable !== null;
-}
-
-export type { Atom };
