@@ -265,3 +265,18 @@ describe('vswitch translation failures', () => {
     assert.equal([...br.stats.translationErrors.values()].reduce((a, b) => a + b, 0), 2);
   });
 });
+
+describe('vswitch field prerequisites', () => {
+  it('refuses matches and actions whose fields lack prerequisites in the match', () => {
+    const { br } = setup();
+    const tcp = flow('tcp,tp_dst=80 actions=drop');
+    const withoutProto = { ...tcp, match: tcp.match.filter((e) => e.field.name !== 'nw_proto') };
+    assert.throws(() => br.flowMod(withoutProto), /tcp_dst lacks its prerequisites/);
+    assert.throws(() => br.flowMod(flow('udp actions=set_field:80->tcp_dst')), /OFPBAC_MATCH_INCONSISTENT/);
+    assert.throws(() => br.flowMod(flow('actions=ct(commit)')), /needs an IPv4 or IPv6 match/);
+    assert.throws(() => br.flowMod(flow('ip,ct_state=+trk,ct_nw_dst=10.0.0.1 actions=drop')), /ct_nw_dst/);
+    br.flowMod(flow('ip,ct_state=+trk-inv,ct_nw_dst=10.0.0.1 actions=drop'));
+    br.flowMod(flow('icmp6,icmpv6_type=135,nd_target=fd00::1 actions=drop'));
+    assert.equal(br.tables.allFlows().length, 2);
+  });
+});

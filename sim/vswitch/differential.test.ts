@@ -164,11 +164,13 @@ describe('vswitch vs ovs-vswitchd (differential)', function () {
   });
 
   it('accepts and rejects the same flows for field prerequisites', () => {
+    // Only flows whose text ovs-ofctl and core/openflow read alike: for a match field lacking its prerequisites
+    // ovs-ofctl warns and drops the field, so the switch never sees it (bridge.test.ts checks that case).
     const probe = [
-      'ip,nw_dst=10.0.0.1 actions=drop', 'nw_dst=10.0.0.1 actions=drop', 'tcp,tp_dst=80 actions=drop', 'udp,tcp_dst=80 actions=drop',
+      'ip,nw_dst=10.0.0.1 actions=drop', 'tcp,tp_dst=80 actions=drop',
       'actions=set_field:10.0.0.1->ip_src', 'ip actions=set_field:10.0.0.1->ip_src', 'actions=ct(commit)', 'ipv6 actions=ct(commit)',
       'arp actions=set_field:1->arp_op', 'ip actions=set_field:1->arp_op', 'icmp6,icmp_type=135 actions=drop',
-      'icmp6,icmpv6_type=135,nd_target=fd00::1 actions=drop', 'icmp6,icmpv6_type=136,nd_sll=00:00:00:00:00:01 actions=drop',
+      'icmp6,icmpv6_type=135,nd_target=fd00::1 actions=drop',
       'ip actions=move:NXM_OF_TCP_DST[]->NXM_NX_REG0[0..15]', 'tcp actions=move:NXM_OF_TCP_DST[]->NXM_NX_REG0[0..15]',
       'actions=load:1->NXM_NX_REG0[]', 'ip,ct_state=+trk,ct_nw_dst=10.0.0.1 actions=drop', 'ct_state=+trk,ct_nw_dst=10.0.0.1 actions=drop',
       'ip,ct_state=+trk-inv,ct_nw_src=10.0.0.1 actions=drop', 'ip,ct_state=+est,ct_nw_proto=6 actions=drop',
