@@ -194,7 +194,8 @@ export class ClientSession implements LockHolder {
     const now = this.server.clock.nowMs();
     const out = executeTransaction(t.db.db, t.params, {
       random: this.server.random,
-      elapsedMs: now - t.startMs,
+      // Whole milliseconds, as upstream's time_msec() (error texts quote the number).
+      elapsedMs: Math.floor(now) - Math.floor(t.startMs),
       isLockOwned: (lock) => this.server.locks.owner(lock) === this,
     });
     if (out.kind === 'blocked') {

@@ -1,0 +1,294 @@
+// Differential interop test: the same scripted sequence of real upstream clients (ovn-nbctl, ovn-sbctl,
+// ovs-vsctl, ovsdb-client) against upstream `ovsdb-server` and against `ovn-ts ovsdb-server` (a child
+// process) must give the same outputs, errors and exit codes. Database files come from upstream
+// `ovsdb-tool create`; both servers serve NB, SB and Open_vSwitch at once.
+//
+// Normalization: UUIDs become <uuid> and lines are sorted per command, because clients print rows in hash
+// order of their (random) UUIDs; timings in "timed out after N ms" become N.
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { upstreamOrSkip } from '../../test-support/upstream';
+
+const mainJs = path.join(__dirname, '..', 'cli', 'main.js');
+const schemas = {
+  nb: '/usr/share/ovn/ovn-nb.ovsschema',
+  sb: '/usr/share/ovn/ovn-sb.ovsschema',
+  vs: '/usr/share/openvswitch/vswitch.ovsschema',
+};
+
+interface Server {
+  readonly dir: string;
+  readonly sock: string;
+  readonly ctl: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stderr(): string;
+}
+
+function envFor(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, OVS_RUNDIR: dir, OVS_DBDIR: dir, OVS_LOGDIR: dir, OVN_RUNDIR: dir, OVN_LOGDIR: dir };
+}
+
+async function startServer(kind: 'upstream' | 'ours'): Promise<Server> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ovn-ts-interop-${kind}-`));
+  const env = envFor(dir);
+  const dbs = (['nb', 'sb', 'vs'] as const).map((k) => {
+    const file = path.join(dir, `${k}.db`);
+    const r = spawnSync('ovsdb-tool', ['create', file, schemas[k]], { env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return file;
+  });
+  const sock = path.join(dir, 'db.sock');
+  const ctl = path.join(dir, 'ctl');
+  const args = [`--remote=punix:${sock}`, `--unixctl=${ctl}`, `--pidfile=${path.join(dir, 'pid')}`, `--log-file=${path.join(dir, 'server.log')}`, ...dbs];
+  const child = kind === 'upstream'
+    ? spawn('ovsdb-server', ['--no-chdir', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(process.execPath, [mainJs, 'ovsdb-server', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  for (let i = 0; i < 400 && !(fs.existsSync(sock) && fs.existsSync(ctl)); i++) {
+    if (child.exitCode !== null) throw new Error(`${kind} server exited: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.ok(fs.existsSync(sock), `${kind} server did not create ${sock}: ${stderr}`);
+  return { dir, sock, ctl, child, exited, stderr: () => stderr };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  if (s.child.exitCode === null && s.child.pid !== undefined) s.child.kill('SIGTERM');
+  await s.exited;
+  fs.rmSync(s.dir, { recursive: true, force: true });
+}
+
+const uuidRe = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+function normalize(text: string): string {
+  return text
+    .replace(uuidRe, '<uuid>')
+    .replace(/timed out after \d+ ms/g, 'timed out after N ms')
+    .split('\n')
+    .map((l) => sortJsonRows(l.trimEnd()))
+    .sort()
+    .join('\n');
+}
+
+/** JSON output lists rows in hash order too: sort each line's "data" and "rows" arrays. */
+function sortJsonRows(line: string): string {
+  if (!line.startsWith('{') && !line.startsWith('[')) return line;
+  try {
+    const parsed = JSON.parse(line) as unknown;
+    const sortIn = (v: unknown): void => {
+      if (Array.isArray(v)) return v.forEach(sortIn);
+      if (typeof v !== 'object' || v === null) return;
+      const o = v as Record<string, unknown>;
+      for (const k of ['data', 'rows']) {
+        const rows = o[k];
+        if (Array.isArray(rows)) rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+      }
+      Object.values(o).forEach(sortIn);
+    };
+    sortIn(parsed);
+    return JSON.stringify(parsed);
+  } catch {
+    return line;
+  }
+}
+
+type Step = readonly string[];
+
+/** The scripted client session: {SOCK} is the server's socket. */
+const script: readonly Step[] = [
+  ['ovsdb-client', 'list-dbs', 'unix:{SOCK}'],
+  ['ovsdb-client', 'get-schema-version', 'unix:{SOCK}', 'OVN_Northbound'],
+  ['ovsdb-client', 'list-tables', 'unix:{SOCK}', 'OVN_Southbound'],
+  ['ovsdb-client', 'list-columns', 'unix:{SOCK}', 'OVN_Northbound', 'Logical_Switch'],
+  ['ovsdb-client', 'get-schema', 'unix:{SOCK}', 'Nope'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'ls-add', 'sw0'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'ls-add', 'sw0'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'ls-add', 'sw1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lsp-add', 'sw0', 'p1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lsp-add', 'sw0', 'p2'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lsp-add', 'nosuch', 'p3'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lsp-set-addresses', 'p1', '00:00:00:00:00:01 10.0.0.1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lsp-set-addresses', 'p2', 'bogus'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lsp-set-port-security', 'p1', '00:00:00:00:00:01 10.0.0.1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lsp-get-addresses', 'p1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'acl-add', 'sw0', 'to-lport', '1000', 'ip4.src==10.0.0.2', 'drop'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'acl-add', 'sw0', 'sideways', '1000', 'ip4', 'drop'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'acl-list', 'sw0'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'pg-add', 'pg1', 'p1', 'p2'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lr-add', 'lr0'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lrp-add', 'lr0', 'lrp0', '00:00:00:00:ff:01', '10.0.0.254/24'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lr-route-add', 'lr0', '0.0.0.0/0', '10.0.0.1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lr-nat-add', 'lr0', 'snat', '172.16.0.1', '10.0.0.0/24'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lr-route-list', 'lr0'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lr-nat-list', 'lr0'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lb-add', 'lb0', '30.0.0.1:80', '10.0.0.1:8080,10.0.0.2:8080', 'tcp'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'ls-lb-add', 'sw0', 'lb0'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lb-list'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'dhcp-options-create', '10.0.0.0/24'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'dhcp-options-list'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'show'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'list', 'Logical_Switch_Port', 'p1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', '--columns=name,addresses', 'find', 'Logical_Switch_Port', 'name=p2'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'set', 'Logical_Switch', 'sw1', 'other_config:subnet=10.1.0.0/24', 'external_ids:k=v'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'get', 'Logical_Switch', 'sw1', 'other_config'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'remove', 'Logical_Switch', 'sw1', 'external_ids', 'k'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'list', 'Logical_Switch', 'sw1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'destroy', 'Logical_Switch', 'sw1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'list', 'Logical_Switch', 'sw1'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lsp-del', 'p2'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'get', 'Port_Group', 'pg1', 'ports'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'frobnicate'],
+  ['ovn-nbctl', '--db=unix:{SOCK}', 'lsp-del', 'nosuch'],
+  ['ovn-sbctl', '--db=unix:{SOCK}', 'chassis-add', 'ch1', 'geneve', '192.168.0.1'],
+  ['ovn-sbctl', '--db=unix:{SOCK}', 'chassis-add', 'ch1', 'geneve', '192.168.0.1'],
+  ['ovn-sbctl', '--db=unix:{SOCK}', 'show'],
+  ['ovn-sbctl', '--db=unix:{SOCK}', '--columns=name,hostname', 'list', 'Chassis'],
+  ['ovn-sbctl', '--db=unix:{SOCK}', 'chassis-del', 'ch1'],
+  ['ovn-sbctl', '--db=unix:{SOCK}', 'lflow-list'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'init'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'add-br', 'br0'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'add-port', 'br0', 'eth1'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'add-port', 'br0', 'eth1'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'set', 'Interface', 'eth1', 'type=internal', 'external_ids:iface-id=p1'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'get', 'Interface', 'eth1', 'external_ids:iface-id'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'list-ports', 'br0'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', '--columns=name,type,external_ids', 'list', 'Interface'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'del-port', 'br0', 'eth1'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'del-port', 'br0', 'eth1'],
+  ['ovs-vsctl', '--db=unix:{SOCK}', '--no-wait', 'show'],
+  ['ovsdb-client', 'transact', 'unix:{SOCK}', '["OVN_Northbound",{"op":"insert","table":"Logical_Switch","row":{"name":"tx1"},"uuid-name":"n"},{"op":"select","table":"Logical_Switch","where":[["_uuid","==",["named-uuid","n"]]],"columns":["name"]}]'],
+  ['ovsdb-client', 'transact', 'unix:{SOCK}', '["OVN_Northbound",{"op":"insert","table":"Logical_Switch","row":{"name":1}}]'],
+  ['ovsdb-client', 'transact', 'unix:{SOCK}', '["OVN_Northbound",{"op":"frob"}]'],
+  ['ovsdb-client', 'transact', 'unix:{SOCK}', '["OVN_Northbound",{"op":"wait","table":"Logical_Switch","where":[["name","==","tx1"]],"columns":["name"],"until":"!=","rows":[{"name":"tx1"}],"timeout":100}]'],
+  ['ovsdb-client', 'transact', 'unix:{SOCK}', '["_Server",{"op":"select","table":"Database","where":[],"columns":["name","model","connected","leader"]}]'],
+  ['ovsdb-client', 'transact', 'unix:{SOCK}', '["_Server",{"op":"delete","table":"Database","where":[]}]'],
+  ['ovsdb-client', 'transact', 'unix:{SOCK}', '["Nope",{"op":"comment","comment":"x"}]'],
+  ['ovsdb-client', 'dump', 'unix:{SOCK}', 'OVN_Northbound', 'Logical_Switch', 'Logical_Switch_Port', 'ACL', 'Port_Group', 'NAT'],
+  ['ovsdb-client', 'dump', 'unix:{SOCK}', 'Open_vSwitch', 'Bridge', 'Port'],
+  ['ovsdb-client', '--format=json', 'dump', 'unix:{SOCK}', 'OVN_Southbound', 'Chassis', 'Encap'],
+];
+
+interface Outcome {
+  readonly step: string;
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runScript(server: Server): Outcome[] {
+  const env = envFor(server.dir);
+  return script.map((step) => {
+    const [cmd, ...args] = step.map((a) => a.replace('{SOCK}', server.sock));
+    const r = spawnSync(cmd!, ['--timeout=10', ...args].filter((a) => cmd === 'ovsdb-client' ? a !== '--timeout=10' : true), { env, encoding: 'utf8', timeout: 15_000 });
+    return { step: step.join(' '), status: r.status, stdout: normalize(r.stdout), stderr: normalize(r.stderr.replace(new RegExp(server.sock, 'g'), 'SOCK')) };
+  });
+}
+
+/** Starts `ovsdb-client monitor`, waits for its initial output, makes one change, waits for the update. */
+async function monitorTranscript(server: Server, format: string[]): Promise<string> {
+  const env = envFor(server.dir);
+  const child = spawn('ovsdb-client', [...format, 'monitor', `unix:${server.sock}`, 'OVN_Northbound', 'Logical_Switch', 'name', 'ports'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const waitFor = async (what: string) => {
+    for (let i = 0; i < 400 && !out.includes(what); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(out.includes(what), `monitor output never showed ${what}: ${out}`);
+  };
+  await waitFor('sw0');
+  spawnSync('ovn-nbctl', [`--db=unix:${server.sock}`, 'ls-add', `mon${format.length}`], { env });
+  await waitFor(`mon${format.length}`);
+  spawnSync('ovn-nbctl', [`--db=unix:${server.sock}`, 'ls-del', `mon${format.length}`], { env });
+  await waitFor('delete');
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  return normalize(out);
+}
+
+describe('ovn-ts ovsdb-server interop with upstream clients (differential against upstream ovsdb-server)', function () {
+  this.timeout(120_000);
+  let upstream: Server | null = null;
+  let ours: Server | null = null;
+
+  before(async function () {
+    upstreamOrSkip(this, 'ovsdb-server', 'ovsdb-tool', 'ovsdb-client', 'ovn-nbctl', 'ovn-sbctl', 'ovs-vsctl', 'ovs-appctl');
+    upstream = await startServer('upstream');
+    ours = await startServer('ours');
+  });
+
+  after(async () => {
+    if (upstream) await stopServer(upstream);
+    if (ours) await stopServer(ours);
+  });
+
+  it('the scripted nbctl/sbctl/vsctl/ovsdb-client session gives the same outputs, errors and exit codes', () => {
+    const expected = runScript(upstream!);
+    const actual = runScript(ours!);
+    for (let i = 0; i < expected.length; i++) {
+      assert.deepEqual(actual[i], expected[i], `step ${i}: ${expected[i]!.step}`);
+    }
+    assert.ok(expected.some((o) => o.status !== 0), 'the script includes failing commands');
+  });
+
+  it('ovsdb-client monitor (table and json formats) shows the same initial rows and updates', async () => {
+    for (const format of [[], ['--format=json']]) {
+      assert.equal(await monitorTranscript(ours!, format), await monitorTranscript(upstream!, format), `format ${format.join(' ')}`);
+    }
+  });
+
+  it('ovsdb-server/list-dbs, compact and bad compact arguments answer like upstream', () => {
+    for (const args of [['ovsdb-server/list-dbs'], ['ovsdb-server/compact'], ['ovsdb-server/compact', 'OVN_Northbound'], ['ovsdb-server/compact', 'Nope'], ['ovsdb-server/compact', '_Server']]) {
+      const run = (s: Server) => {
+        const r = spawnSync('ovs-appctl', ['-t', s.ctl, ...args], { encoding: 'utf8' });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(s.ctl, 'CTL') };
+      };
+      assert.deepEqual(run(ours!), run(upstream!), args.join(' '));
+    }
+    // After compaction the file is upstream-readable and holds the same content.
+    const dump = (s: Server) => normalize(spawnSync('ovsdb-client', ['dump', `unix:${s.sock}`, 'OVN_Northbound'], { encoding: 'utf8' }).stdout);
+    assert.equal(dump(ours!), dump(upstream!));
+    const shown = spawnSync('ovsdb-tool', ['show-log', path.join(ours!.dir, 'nb.db')], { encoding: 'utf8' });
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.match(shown.stdout, /compacting database online/);
+  });
+
+  it('ovs-appctl exit stops our server, removing its pidfile', async () => {
+    const r = spawnSync('ovs-appctl', ['-t', ours!.ctl, 'exit'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(await ours!.exited, 0);
+    assert.ok(!fs.existsSync(path.join(ours!.dir, 'pid')));
+    // Its database files reopen in upstream's server with the same content.
+    const reopened = spawnSync('ovsdb-tool', ['query', path.join(ours!.dir, 'nb.db'), '["OVN_Northbound",{"op":"select","table":"Logical_Switch","where":[],"columns":["name"]}]'], { encoding: 'utf8' });
+    assert.equal(reopened.status, 0, reopened.stderr);
+    assert.match(reopened.stdout, /"sw0"/);
+    assert.match(reopened.stdout, /"tx1"/);
+  });
+});
+
+describe('ovn-ts ovsdb-server command line', () => {
+  it('rejects bad flags with one line and exit code 2', () => {
+    for (const args of [['--bogus'], ['--remote=tcp:1.2.3.4:5']]) {
+      const r = spawnSync(process.execPath, [mainJs, 'ovsdb-server', ...args], { encoding: 'utf8' });
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+  });
+
+  it('fails with one line and exit code 1 when a database cannot be opened', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovn-ts-badb-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'bad.db'), 'not a database\n');
+      const r = spawnSync(process.execPath, [mainJs, 'ovsdb-server', `--unixctl=${path.join(dir, 'ctl')}`, path.join(dir, 'bad.db')], { encoding: 'utf8', env: envFor(dir) });
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /bad\.db/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
