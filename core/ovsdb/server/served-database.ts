@@ -59,6 +59,8 @@ export class ServedDatabase {
   readonly txnHistoryMax: number;
   private readonly history: CommittedTxn[] = [];
   private lastId = zeroUuid;
+  /** Id of the transaction just before history[0] (the last one dropped), or zeros. */
+  private historyBaseId = zeroUuid;
   private sizeAfterCompactBytes: number;
   private lastCompactMs: number;
   private readonly compaction: CompactionPolicy;
@@ -106,7 +108,7 @@ export class ServedDatabase {
     this.lastId = txn.id;
     if (this.txnHistoryMax > 0) {
       this.history.push(txn);
-      if (this.history.length > this.txnHistoryMax) this.history.shift();
+      if (this.history.length > this.txnHistoryMax) this.historyBaseId = this.history.shift()!.id;
     }
     this.maybeCompact();
     return txn;
@@ -115,7 +117,9 @@ export class ServedDatabase {
   /** The transactions after `id`, or null when `id` is not in the history (then a full resync is needed). */
   changesSince(id: string): CommittedTxn[] | null {
     if (this.txnHistoryMax === 0) return null;
+    if (id === zeroUuid) return null;
     if (id === this.lastId) return [];
+    if (id === this.historyBaseId) return this.history.slice();
     const i = this.history.findIndex((t) => t.id === id);
     return i < 0 ? null : this.history.slice(i + 1);
   }
