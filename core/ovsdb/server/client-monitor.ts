@@ -7,7 +7,7 @@ import { syntaxError } from '../data/error';
 import { isJsonObject } from '../data/json';
 import type { ServedDatabase } from './served-database';
 import { parseCondChange, type MonitorVersion, type TableMonitorSpec } from './monitor-request';
-import type { InitialCache, UpdateCache } from './update-cache';
+import type { InitialCache, TablePart, UpdateCache } from './update-cache';
 import { condChangeTableUpdate } from './row-update';
 
 export const notificationMethod: Record<MonitorVersion, string> = { 1: 'update', 2: 'update2', 3: 'update3' };
@@ -24,13 +24,22 @@ export class ClientMonitor {
     for (const s of specs) this.specs.set(s.table.name, s);
   }
 
-  /** The <table-updates> for one commit, or null when nothing this monitor watches changed. */
-  update(cache: UpdateCache): JsonObject | null {
-    let out: Record<string, Json> | null = null;
+  /** The <table-update>s for one commit (shared values from the cache); empty when nothing changed. */
+  updateParts(cache: UpdateCache): TablePart[] {
+    const parts: TablePart[] = [];
     for (const [name, spec] of this.specs) {
       const u = cache.tableUpdate(spec, this.version);
-      if (u !== null) (out ??= {})[name] = u;
+      if (u !== null) parts.push({ table: name, update: u });
     }
+    return parts;
+  }
+
+  /** The <table-updates> for one batch of changes, or null when nothing this monitor watches changed. */
+  update(cache: UpdateCache): JsonObject | null {
+    const parts = this.updateParts(cache);
+    if (parts.length === 0) return null;
+    const out: Record<string, Json> = {};
+    for (const p of parts) out[p.table] = p.update;
     return out;
   }
 

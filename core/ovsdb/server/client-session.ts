@@ -71,9 +71,23 @@ export class ClientSession implements LockHolder {
   onCommit(db: ServedDatabase, cache: UpdateCache, txnId: string): void {
     for (const m of this.monitors.values()) {
       if (m.db !== db || !this.rpc.isOpen) continue;
-      const u = m.update(cache);
-      if (u !== null) this.sendUpdate(m, u, txnId);
+      const parts = m.updateParts(cache);
+      if (parts.length === 0) continue;
+      const bytes = cache.encode(notificationMethod[m.version], m.id, m.version === 3 ? txnId : null, parts);
+      this.sendEncoded(bytes);
     }
+  }
+
+  /**
+   * Sends pre-encoded bytes (shared between clients) with the same backlog rule JsonRpcSession applies to
+   * its own sends: past maxBacklogBytes unsent, this client is disconnected and nobody else is affected.
+   */
+  private sendEncoded(bytes: Uint8Array): void {
+    if (!this.rpc.isOpen) return;
+    const conn = this.rpc.connection;
+    conn.send(bytes);
+    const backlog = conn.bufferedBytes();
+    if (backlog > this.rpc.maxBacklogBytes) this.rpc.close(`send backlog of ${backlog} bytes exceeds maxBacklogBytes (${this.rpc.maxBacklogBytes})`);
   }
 
   /** Re-runs this client's waiting transactions on `db`, oldest first. */

@@ -145,10 +145,12 @@ describe('OvsdbServer: monitors', () => {
     const other = h.connect();
     for (const c of same) result(c.call('monitor_cond', ['T', 'm', { Sw: [{ columns: ['name'], where: [['n', '==', 0]] }] }]));
     result(other.call('monitor_cond', ['T', 'm', { Sw: [{ columns: ['name'], where: [['n', '==', 1]] }] }]));
-    const before = h.server.stats.updateCompositions;
+    const before = { ...h.server.stats };
     h.transact(w, { op: 'insert', table: 'Sw', row: { name: 'a' } });
-    assert.equal(h.server.stats.updateCompositions - before, 2, 'one composition per distinct spec');
-    assert.deepEqual(same.map((c) => c.notes.length), [1, 1, 1]);
+    assert.equal(h.server.stats.updateCompositions - before.updateCompositions, 2, 'one composition per distinct spec');
+    assert.equal(h.server.stats.updateSerializations - before.updateSerializations, 1, 'one serialization for the three equal monitors');
+    assert.equal(h.server.stats.notificationEncodings - before.notificationEncodings, 1);
+    assert.deepEqual(same.map((c) => c.notes), same.map(() => [['update2', ['m', { Sw: Object.fromEntries([[Object.keys((same[0]!.notes[0]![1][1] as Updates).Sw!)[0]!, { insert: { name: 'a' } }]]) }]]]));
     assert.equal(other.notes.length, 0);
   });
 

@@ -41,7 +41,10 @@ export interface OvsdbServerOptions {
 
 export interface ServerStats {
   commits: number;
+  /** Table updates composed, serialized, and notifications encoded: each once per distinct spec/id. */
   updateCompositions: number;
+  updateSerializations: number;
+  notificationEncodings: number;
   updatesSent: number;
   sessionsOpened: number;
   sessionsClosed: number;
@@ -53,7 +56,7 @@ export class OvsdbServer {
   readonly random: Random;
   readonly locks = new LockTable<ClientSession>();
   readonly serverDb: ServedDatabase;
-  readonly stats: ServerStats = { commits: 0, updateCompositions: 0, updatesSent: 0, sessionsOpened: 0, sessionsClosed: 0 };
+  readonly stats: ServerStats = { commits: 0, updateCompositions: 0, updateSerializations: 0, notificationEncodings: 0, updatesSent: 0, sessionsOpened: 0, sessionsClosed: 0 };
   private readonly dbs = new Map<string, ServedDatabase>();
   private readonly sessions = new Set<ClientSession>();
   private readonly listeners: Listener[] = [];
@@ -143,6 +146,8 @@ export class OvsdbServer {
     const cache = new UpdateCache(cs.changes);
     for (const s of [...this.sessions]) s.onCommit(db, cache, txn.id);
     this.stats.updateCompositions += cache.compositions;
+    this.stats.updateSerializations += cache.serializations;
+    this.stats.notificationEncodings += cache.encodings;
   }
 
   /** Re-runs waiting transactions on `db` until a pass commits nothing (re-entrant calls join the loop). */

@@ -34,6 +34,8 @@ export interface CompactionPolicy {
 export const defaultCompactionPolicy: CompactionPolicy = { minBytes: 10 * 1024 * 1024, growthFactor: 4, minIntervalMs: 10 * 60_000 };
 /** Transactions kept for monitor_cond_since (upstream keeps at least 100 for clustered databases). */
 export const defaultTxnHistoryMax = 100;
+/** Row changes kept in that history at most (a few huge transactions must not pin unbounded memory). */
+export const defaultTxnHistoryMaxRows = 200_000;
 
 export interface CommittedTxn {
   readonly id: string;
@@ -47,6 +49,7 @@ export interface ServedDatabaseOptions {
   readonly compaction?: CompactionPolicy;
   /** 0 disables the history: monitor_cond_since then always answers found=false, like upstream standalone. */
   readonly txnHistoryMax?: number;
+  readonly txnHistoryMaxRows?: number;
   readonly log?: (level: 'info' | 'warn' | 'err', message: string) => void;
 }
 
@@ -58,6 +61,8 @@ export class ServedDatabase {
   readonly file: DatabaseLog | null;
   readonly txnHistoryMax: number;
   private readonly history: CommittedTxn[] = [];
+  private historyRows = 0;
+  private readonly txnHistoryMaxRows: number;
   private lastId = zeroUuid;
   /** Id of the transaction just before history[0] (the last one dropped), or zeros. */
   private historyBaseId = zeroUuid;
@@ -78,6 +83,7 @@ export class ServedDatabase {
     this.schemaText = jsonToString(this.schemaJson);
     this.file = options.file ?? null;
     this.txnHistoryMax = options.txnHistoryMax ?? defaultTxnHistoryMax;
+    this.txnHistoryMaxRows = options.txnHistoryMaxRows ?? defaultTxnHistoryMaxRows;
     this.compaction = options.compaction ?? defaultCompactionPolicy;
     this.sizeAfterCompactBytes = this.file?.size ?? 0;
     this.lastCompactMs = options.clock.nowMs();
@@ -108,7 +114,12 @@ export class ServedDatabase {
     this.lastId = txn.id;
     if (this.txnHistoryMax > 0) {
       this.history.push(txn);
-      if (this.history.length > this.txnHistoryMax) this.historyBaseId = this.history.shift()!.id;
+      this.historyRows += cs.changes.length;
+      while (this.history.length > this.txnHistoryMax || (this.history.length > 0 && this.historyRows > this.txnHistoryMaxRows)) {
+        const dropped = this.history.shift()!;
+        this.historyRows -= dropped.changeSet.changes.length;
+        this.historyBaseId = dropped.id;
+      }
     }
     this.maybeCompact();
     return txn;

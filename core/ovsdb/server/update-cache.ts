@@ -3,6 +3,8 @@
 // thousand controllers with the same condition cost one composition, not a thousand).
 
 import type { JsonObject } from '../data/json';
+import type { JsonValue } from '../../json/value';
+import { formatJson, formatString } from '../../json/format';
 import type { RowChange } from '../txn/change-set';
 import type { Row } from '../txn/row';
 import type { TableSchema } from '../schema/types';
@@ -10,11 +12,19 @@ import { datumEquals } from '../data/datum';
 import type { MonitorVersion, TableMonitorSpec } from './monitor-request';
 import { initialTableUpdate, tableUpdate } from './row-update';
 
+const encoder = new TextEncoder();
+
 export class UpdateCache {
   private readonly byTable = new Map<string, RowChange[]>();
   private readonly composed = new Map<string, JsonObject | null>();
+  /** Serialized text of each composed table update, and a small id naming it in notification keys. */
+  private readonly texts = new Map<JsonObject, { id: number; text: string }>();
+  private readonly notifications = new Map<string, Uint8Array>();
   /** Number of compositions done (the rest were cache hits): for tests and metrics. */
   compositions = 0;
+  /** Number of table updates serialized, and of notifications encoded (the rest were shared). */
+  serializations = 0;
+  encodings = 0;
 
   constructor(changes: readonly RowChange[]) {
     for (const ch of changes) {
@@ -28,6 +38,33 @@ export class UpdateCache {
     return this.byTable.size === 0;
   }
 
+  /**
+   * The wire bytes of one update notification (`{"method":..., "params":[id, (txn id,) updates], "id":null}`,
+   * as JsonRpcSession would write it), built from cached texts: clients whose monitors have the same id and
+   * specs get the very same bytes, serialized once per commit.
+   */
+  encode(method: string, monitorId: JsonValue, txnId: string | null, parts: readonly TablePart[]): Uint8Array {
+    const idText = formatJson(monitorId);
+    const texts = parts.map((p) => {
+      let t = this.texts.get(p.update);
+      if (!t) {
+        this.serializations++;
+        this.texts.set(p.update, (t = { id: this.texts.size, text: formatJson(p.update as unknown as JsonValue) }));
+      }
+      return { table: p.table, ...t };
+    });
+    const key = `${method}\u0000${idText}\u0000${txnId ?? ''}\u0000${texts.map((t) => `${t.table}=${t.id}`).join(',')}`;
+    let bytes = this.notifications.get(key);
+    if (!bytes) {
+      this.encodings++;
+      const body = `{${texts.map((t) => `${formatString(t.table)}:${t.text}`).join(',')}}`;
+      const params = txnId === null ? `[${idText},${body}]` : `[${idText},${formatString(txnId)},${body}]`;
+      bytes = encoder.encode(`{"method":${formatString(method)},"params":${params},"id":null}`);
+      this.notifications.set(key, bytes);
+    }
+    return bytes;
+  }
+
   tableUpdate(spec: TableMonitorSpec, version: MonitorVersion): JsonObject | null {
     const changes = this.byTable.get(spec.table.name);
     if (!changes) return null;
@@ -38,6 +75,11 @@ export class UpdateCache {
     this.composed.set(key, update);
     return update;
   }
+}
+
+export interface TablePart {
+  readonly table: string;
+  readonly update: JsonObject;
 }
 
 /** Initial contents, cached per database generation (many clients connecting at once share them). */
