@@ -257,6 +257,28 @@ describe('ovn-ts ovsdb-server interop with upstream clients (differential agains
     assert.match(shown.stdout, /compacting database online/);
   });
 
+  it('ovsdb-server/add-remote, list-remotes and remove-remote answer like upstream and really listen', () => {
+    const steps = (s: Server) => [
+      ['ovsdb-server/list-remotes'],
+      ['ovsdb-server/add-remote', `punix:${path.join(s.dir, 'db2.sock')}`],
+      ['ovsdb-server/add-remote', `punix:${path.join(s.dir, 'db2.sock')}`],
+      ['ovsdb-server/list-remotes'],
+      ['ovsdb-server/remove-remote', `punix:${path.join(s.dir, 'nope.sock')}`],
+    ];
+    const run = (s: Server) => steps(s).map((args) => {
+      const r = spawnSync('ovs-appctl', ['-t', s.ctl, ...args], { encoding: 'utf8' });
+      return { status: r.status, stdout: r.stdout.split(s.dir).join('DIR'), stderr: r.stderr.split(s.ctl).join('CTL') };
+    });
+    assert.deepEqual(run(ours!), run(upstream!));
+    const viaSecond = spawnSync('ovsdb-client', ['list-dbs', `unix:${path.join(ours!.dir, 'db2.sock')}`], { encoding: 'utf8' });
+    assert.equal(viaSecond.status, 0, viaSecond.stderr);
+    assert.match(viaSecond.stdout, /OVN_Northbound/);
+    for (const s of [ours!, upstream!]) {
+      const r = spawnSync('ovs-appctl', ['-t', s.ctl, 'ovsdb-server/remove-remote', `punix:${path.join(s.dir, 'db2.sock')}`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    }
+  });
+
   it('ovs-appctl exit stops our server, removing its pidfile', async () => {
     const r = spawnSync('ovs-appctl', ['-t', ours!.ctl, 'exit'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);

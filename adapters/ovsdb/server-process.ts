@@ -9,6 +9,7 @@ import { OvsdbServer } from '../../core/ovsdb/server/ovsdb-server';
 import { ServedDatabase } from '../../core/ovsdb/server/served-database';
 import { loadDatabase } from '../../core/ovsdb/server/load-database';
 import { UnixctlServer, ok, fail } from '../../core/unixctl/unixctl-server';
+import type { Listener } from '../../core/runtime/transport';
 
 export interface ServerProcessOptions {
   readonly databases: readonly string[];
@@ -64,15 +65,27 @@ export function startServerProcess(opts: ServerProcessOptions, onExit: (code: nu
     databases: served,
     log: (level, message) => rt.log(level, 'ovsdb_jsonrpc_server', message),
   });
-  for (const remote of opts.remotes) {
-    server.listen(remote, (err) => {
-      if (err) {
-        process.stderr.write(`ovsdb-server: ${remote}: listen failed: ${err.message}\n`);
-        stop();
-        onExit(1);
-      }
-    });
-  }
+  // Remotes by name, as `ovsdb-server/list-remotes` shows them; a remote added at run time that cannot
+  // listen stays listed (and logged), as upstream keeps it.
+  const remotes = new Map<string, Listener | null>();
+  const addRemote = (remote: string, atStartup: boolean) => {
+    let listener: Listener | null = null;
+    try {
+      listener = server.listen(remote, (err) => {
+        if (!err) return;
+        rt.log('err', 'ovsdb_server', `${remote}: listen failed: ${err.message}`);
+        if (atStartup) {
+          process.stderr.write(`ovsdb-server: ${remote}: listen failed: ${err.message}\n`);
+          stop();
+          onExit(1);
+        }
+      });
+    } catch (err) {
+      rt.log('err', 'ovsdb_server', `${remote}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    remotes.set(remote, listener);
+  };
+  for (const remote of opts.remotes) addRemote(remote, true);
   const unixctl = new UnixctlServer({
     transport: rt.transport,
     clock: rt.clock,
@@ -103,6 +116,19 @@ export function startServerProcess(opts: ServerProcessOptions, onExit: (code: nu
       if (err) return reply(fail(err));
     }
     reply(ok());
+  } });
+  unixctl.register({ name: 'ovsdb-server/add-remote', usage: 'REMOTE', minArgs: 1, maxArgs: 1, run: (args, reply) => {
+    if (!remotes.has(args[0]!)) addRemote(args[0]!, false);
+    reply(ok());
+  } });
+  unixctl.register({ name: 'ovsdb-server/remove-remote', usage: 'REMOTE', minArgs: 1, maxArgs: 1, run: (args, reply) => {
+    if (!remotes.has(args[0]!)) return reply(fail('no such remote'));
+    remotes.get(args[0]!)?.close();
+    remotes.delete(args[0]!);
+    reply(ok());
+  } });
+  unixctl.register({ name: 'ovsdb-server/list-remotes', usage: '', minArgs: 0, maxArgs: 0, run: (_a, reply) => {
+    reply(ok([...remotes.keys()].sort().map((r) => `${r}\n`).join('')));
   } });
   unixctl.register({ name: 'ovsdb-server/list-dbs', usage: '', minArgs: 0, maxArgs: 0, run: (_a, reply) => {
     reply(ok(server.databaseNames().map((n) => `${n}\n`).join('')));
