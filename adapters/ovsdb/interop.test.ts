@@ -70,6 +70,7 @@ function normalize(text: string): string {
   return text
     .replace(uuidRe, '<uuid>')
     .replace(/timed out after \d+ ms/g, 'timed out after N ms')
+    .replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\|/gm, 'TIME|')
     .split('\n')
     .map((l) => sortJsonRows(l.trimEnd()))
     .sort()
@@ -107,6 +108,9 @@ const script: readonly Step[] = [
   ['ovsdb-client', 'list-tables', 'unix:{SOCK}', 'OVN_Southbound'],
   ['ovsdb-client', 'list-columns', 'unix:{SOCK}', 'OVN_Northbound', 'Logical_Switch'],
   ['ovsdb-client', 'get-schema', 'unix:{SOCK}', 'Nope'],
+  ['ovsdb-client', 'get-schema-cksum', 'unix:{SOCK}', 'OVN_Southbound'],
+  ['ovsdb-client', '--timeout=5', 'wait', 'unix:{SOCK}', 'OVN_Northbound', 'connected'],
+  ['ovsdb-client', '--timeout=5', 'wait', 'unix:{SOCK}', '_Server', 'added'],
   ['ovn-nbctl', '--db=unix:{SOCK}', 'ls-add', 'sw0'],
   ['ovn-nbctl', '--db=unix:{SOCK}', 'ls-add', 'sw0'],
   ['ovn-nbctl', '--db=unix:{SOCK}', 'ls-add', 'sw1'],
@@ -172,6 +176,11 @@ const script: readonly Step[] = [
   ['ovsdb-client', 'dump', 'unix:{SOCK}', 'OVN_Northbound', 'Logical_Switch', 'Logical_Switch_Port', 'ACL', 'Port_Group', 'NAT'],
   ['ovsdb-client', 'dump', 'unix:{SOCK}', 'Open_vSwitch', 'Bridge', 'Port'],
   ['ovsdb-client', '--format=json', 'dump', 'unix:{SOCK}', 'OVN_Southbound', 'Chassis', 'Encap'],
+  ['ovsdb-client', '--format=csv', 'dump', 'unix:{SOCK}', 'OVN_Northbound', 'Logical_Router', 'Logical_Router_Port'],
+  ['ovsdb-client', 'query', 'unix:{SOCK}', '["OVN_Northbound",{"op":"select","table":"Logical_Switch","where":[["name","==","sw0"]],"columns":["name","ports"]}]'],
+  ['ovsdb-client', 'query', 'unix:{SOCK}', '["OVN_Northbound",{"op":"delete","table":"Logical_Switch","where":[]}]'],
+  ['ovsdb-client', 'transact', 'unix:{SOCK}', '["OVN_Northbound",{"op":"assert","lock":"nolock"}]'],
+  ['ovsdb-client', 'transact', 'unix:{SOCK}', '["OVN_Northbound",{"op":"insert","table":"Logical_Switch","row":{"name":"dur"}},{"op":"commit","durable":true},{"op":"comment","comment":"hi"}]'],
 ];
 
 interface Outcome {
