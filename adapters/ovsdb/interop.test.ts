@@ -32,11 +32,16 @@ function envFor(dir: string): NodeJS.ProcessEnv {
   return { ...process.env, OVS_RUNDIR: dir, OVS_DBDIR: dir, OVS_LOGDIR: dir, OVN_RUNDIR: dir, OVN_LOGDIR: dir };
 }
 
-async function startServer(kind: 'upstream' | 'ours'): Promise<Server> {
+/** Starts a server on fresh databases, or on copies of the database files in `copyFrom`. */
+async function startServer(kind: 'upstream' | 'ours', copyFrom?: string): Promise<Server> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ovn-ts-interop-${kind}-`));
   const env = envFor(dir);
   const dbs = (['nb', 'sb', 'vs'] as const).map((k) => {
     const file = path.join(dir, `${k}.db`);
+    if (copyFrom) {
+      fs.copyFileSync(path.join(copyFrom, `${k}.db`), file);
+      return file;
+    }
     const r = spawnSync('ovsdb-tool', ['create', file, schemas[k]], { env, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     return file;
@@ -285,6 +290,18 @@ describe('ovn-ts ovsdb-server interop with upstream clients (differential agains
     for (const s of [ours!, upstream!]) {
       const r = spawnSync('ovs-appctl', ['-t', s.ctl, 'ovsdb-server/remove-remote', `punix:${path.join(s.dir, 'db2.sock')}`], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
+    }
+  });
+
+  it('serves the files upstream ovsdb-server wrote (diff records included) with the same content', async () => {
+    const reopened = await startServer('ours', upstream!.dir);
+    try {
+      for (const db of ['OVN_Northbound', 'OVN_Southbound', 'Open_vSwitch']) {
+        const dump = (s: Server) => normalize(spawnSync('ovsdb-client', ['dump', `unix:${s.sock}`, db], { encoding: 'utf8' }).stdout);
+        assert.equal(dump(reopened), dump(upstream!), db);
+      }
+    } finally {
+      await stopServer(reopened);
     }
   });
 
