@@ -60,7 +60,8 @@ export class Harness {
   readonly random = new SeededRandom('server-test');
   server!: OvsdbServer;
   db!: ServedDatabase;
-  private readonly clients: TestClient[] = [];
+  /** Client ends of every connection, flushed by settleAll. */
+  private readonly conns: FakeConnection[] = [];
 
   constructor(readonly options: { file?: boolean; compaction?: CompactionPolicy; txnHistoryMax?: number; maxBacklogBytes?: number } = {}) {
     if (options.file !== false) DatabaseLog.create(this.storage, '/t.db', testSchemaJson);
@@ -117,7 +118,7 @@ export class Harness {
       notify: (method, params) => rpc.notify(method, params),
       settle: () => this.settleAll(),
     };
-    this.clients.push(client);
+    this.conns.push(b);
     return client;
   }
 
@@ -125,7 +126,7 @@ export class Harness {
   settleAll(): void {
     for (let round = 0; round < 1000; round++) {
       let moved = 0;
-      for (const c of this.clients) moved += c.conn.flush() + c.conn.peer.flush();
+      for (const c of this.conns) moved += c.flush() + c.peer.flush();
       if (moved === 0) return;
     }
     throw new Error('settleAll: connections still busy');
@@ -139,7 +140,7 @@ export class Harness {
     const dec = new TextDecoder();
     b.setHandler({ data: (bytes) => received.push(...dec.decode(bytes).split(/(?<=})(?={)/).map((t) => JSON.parse(t))), closed: () => {} });
     const self = this;
-    this.clients.push({ conn: b } as TestClient);
+    this.conns.push(b);
     return {
       send(message: unknown) {
         b.send(new TextEncoder().encode(JSON.stringify(message)));

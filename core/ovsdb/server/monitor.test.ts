@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import type { JsonValue } from '../../json/value';
 import { Harness, result, rpcError } from './harness.test';
 import { datumDiff } from './datum-diff';
 import { parseColumnType } from '../schema/parse-schema';
@@ -184,6 +183,3 @@ describe('datumDiff', () => {
     assert.equal(datumDiff({ keys: ['x'], values: null }, next, opt), next);
   });
 });
-
-// Keep the JsonValue import meaningful for readers: notifications carry JSON params.
-export type Note = [string, JsonValue[]];
