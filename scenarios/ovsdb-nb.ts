@@ -22,7 +22,7 @@ import { OvsdbServer } from '../core/ovsdb/server/ovsdb-server';
 import { ServedDatabase } from '../core/ovsdb/server/served-database';
 import { loadDatabase } from '../core/ovsdb/server/load-database';
 import { zeroUuid } from '../core/ovsdb/server/uuid';
-import { Replica } from './ovsdb-replica';
+import { Replica } from '../core/ovsdb/server/replica';
 
 const nbSchemaJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'schemas', 'ovn-nb.ovsschema'), 'utf8')) as Json;
 const nbSchema = parseDatabaseSchema(nbSchemaJson);

@@ -5,3 +5,4 @@ export { loadDatabase, DatabaseLoadError, type LoadedDatabase } from './load-dat
 export { changeSetToRecord, snapshotRecord } from './log-record';
 export { datumDiff } from './datum-diff';
 export { ClientSession } from './client-session';
+export { Replica } from './replica';

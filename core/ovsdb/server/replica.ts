@@ -1,15 +1,15 @@
 // A client-side replica of monitored tables, fed by update2/update3 <table-updates2> (ovsdb-server(7)
-// §4.1.14): what an IDL keeps, reduced to what the ovsdb-nb scenario needs to check that every monitoring
-// client converges on the server's content. Rows hold only non-default columns (the update2 shape), so a
+// §4.1.14): what an IDL keeps, reduced to what simulations and tests need to check that every monitoring
+// client converges on the server's content (it applies the inverse of datum-diff.ts). Rows hold only non-default columns (the update2 shape), so a
 // replica and a server snapshot compare as canonical JSON text.
 
-import type { Json, JsonObject } from '../core/ovsdb/data/json';
-import { isJsonObject, jsonToString } from '../core/ovsdb/data/json';
-import type { ColumnType, DatabaseSchema, TableSchema } from '../core/ovsdb/schema/types';
-import { datumFromJson, datumToJson, defaultDatum, type Datum } from '../core/ovsdb/data/datum';
-import { compareAtoms } from '../core/ovsdb/data/atom';
-import { isComposite, isDefaultDatum } from '../core/ovsdb/server/datum-diff';
-import type { Database } from '../core/ovsdb/txn/database';
+import type { Json, JsonObject } from '../data/json';
+import { isJsonObject, jsonToString } from '../data/json';
+import type { ColumnType, DatabaseSchema, TableSchema } from '../schema/types';
+import { datumFromJson, datumToJson, defaultDatum, type Datum } from '../data/datum';
+import { compareAtoms } from '../data/atom';
+import { isComposite, isDefaultDatum } from './datum-diff';
+import type { Database } from '../txn/database';
 
 type Row = Record<string, Json>;
 
