@@ -394,6 +394,43 @@ describe('upstream ovn-northd against ovn-ts ovsdb-server (NB and SB) vs against
     if (ours) await stopServer(ours);
   });
 
+  it('two northds share the ovn_northd lock: one active, one standby, and the standby takes over', async () => {
+    const statuses = async (server: Server): Promise<string[]> => {
+      const env = envFor(server.dir);
+      const db = `unix:${server.sock}`;
+      const ctl = (i: number) => path.join(server.dir, `northd-lock${i}.ctl`);
+      const status = (i: number) => spawnSync('ovn-appctl', ['-t', ctl(i), 'status'], { env, encoding: 'utf8' }).stdout.trim();
+      const waitStatus = async (i: number, want: string) => {
+        for (let n = 0; n < 200 && status(i) !== want; n++) await new Promise((r) => setTimeout(r, 20));
+        return status(i);
+      };
+      const procs: ChildProcess[] = [];
+      const exits: Promise<unknown>[] = [];
+      const start = (i: number) => {
+        const p = spawn('ovn-northd', [`--ovnnb-db=${db}`, `--ovnsb-db=${db}`, `--unixctl=${ctl(i)}`,
+          `--log-file=${path.join(server.dir, `northd-lock${i}.log`)}`], { env, stdio: 'ignore' });
+        procs.push(p);
+        exits.push(new Promise((r) => p.once('exit', r)));
+      };
+      try {
+        start(1);
+        const seen = [await waitStatus(1, 'Status: active')];
+        start(2);
+        seen.push(await waitStatus(2, 'Status: standby'));
+        procs[0]!.kill('SIGKILL');
+        await exits[0];
+        seen.push(await waitStatus(2, 'Status: active'));
+        return seen;
+      } finally {
+        for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+        await Promise.all(exits);
+      }
+    };
+    const expected = await statuses(upstream!);
+    assert.deepEqual(expected, ['Status: active', 'Status: standby', 'Status: active']);
+    assert.deepEqual(await statuses(ours!), expected);
+  });
+
   it('produces the same Logical_Flow set and Port_Bindings', async () => {
     const expected = await northdTranscript(upstream!);
     const actual = await northdTranscript(ours!);
