@@ -183,3 +183,22 @@ describe('datumDiff', () => {
     assert.equal(datumDiff({ keys: ['x'], values: null }, next, opt), next);
   });
 });
+
+describe('OvsdbServer: many identical monitors (DESIGN §3a)', () => {
+  it('500 clients with the same conditional monitor cost one composition and one encoding per commit', () => {
+    const h = new Harness({ file: false });
+    const w = h.connect();
+    const clients = Array.from({ length: 500 }, () => h.connect());
+    for (const c of clients) result(c.call('monitor_cond_since', ['T', ['T', 'mon'], { Sw: [{ columns: ['name', 'n'], where: [['n', '<', 5]] }] }, '00000000-0000-0000-0000-000000000000']));
+    const before = { ...h.server.stats };
+    for (let i = 0; i < 20; i++) h.transact(w, { op: 'insert', table: 'Sw', row: { name: `x${i}`, n: i % 10 } });
+    const after = h.server.stats;
+    assert.equal(after.commits - before.commits, 20);
+    assert.equal(after.updateCompositions - before.updateCompositions, 20);
+    assert.equal(after.notificationEncodings - before.notificationEncodings, 10, 'only commits matching the condition are encoded');
+    for (const c of [clients[0]!, clients[499]!]) assert.equal(c.notes.length, 10);
+    // Every client got the same notifications (they were encoded once and the bytes shared).
+    const first = clients[0]!.notes.map((n) => JSON.stringify(n));
+    assert.ok(clients.every((c) => JSON.stringify(c.notes.map((n) => JSON.stringify(n))) === JSON.stringify(first)));
+  });
+});
