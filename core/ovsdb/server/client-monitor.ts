@@ -67,6 +67,8 @@ export class ClientMonitor {
       if (!spec) throw syntaxError(undefined, null, `no table named ${name} in monitor session`);
       next.set(name, parseCondChange(spec, requests[name]!));
     }
+    // A "monitor" (version 1) monitor has no conditions: upstream accepts the request and changes nothing.
+    if (this.version === 1) return null;
     let out: Record<string, Json> | null = null;
     for (const [name, after] of next) {
       const before = this.specs.get(name)!;

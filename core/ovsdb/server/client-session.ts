@@ -168,7 +168,7 @@ export class ClientSession implements LockHolder {
         return this.unlock(req);
       case 'set_db_change_aware':
         if (params.length !== 1 || typeof params[0] !== 'boolean') {
-          throw syntaxError(asJson(params), null, 'set_db_change_aware request params must be [<boolean>]');
+          throw syntaxError(asJson(params), null, 'set_db_change_aware: true or false parameter expected');
         }
         this.dbChangeAware = params[0];
         return this.rpc.reply(id, {});
@@ -189,7 +189,7 @@ export class ClientSession implements LockHolder {
 
   private transact(db: ServedDatabase, req: IncomingRequest): void {
     const key = jsonToString(asJson(req.id));
-    if (this.triggers.has(key)) return this.rpc.replyError(req.id, 'duplicate request ID');
+    if (this.triggers.has(key)) throw syntaxError(asJson(req.params), null, 'transact: duplicate request ID');
     if (this.triggers.size >= maxTriggersPerSession) {
       return this.rpc.replyError(req.id, `more than ${maxTriggersPerSession} transactions waiting on this connection`);
     }
@@ -256,7 +256,7 @@ export class ClientSession implements LockHolder {
     let since: string | null = null;
     if (version === 3) {
       const last = params[3];
-      if (typeof last !== 'string' || !isUuidString(last)) throw syntaxError(asJson(params), null, 'last-txn-id must be a UUID string');
+      if (typeof last !== 'string' || !isUuidString(last)) throw syntaxError(asJson(last ?? null), null, 'last-txn-id must be UUID format.');
       since = last;
     }
     const m = new ClientMonitor(monitorId, db, version, specs);
@@ -276,8 +276,7 @@ export class ClientSession implements LockHolder {
     if (params.length !== 3) throw syntaxError(asJson(params), null, 'invalid parameters');
     const oldKey = jsonToString(asJson(params[0]!));
     const m = this.monitors.get(oldKey);
-    if (!m) throw syntaxError(asJson(id), null, 'unknown monitor session');
-    if (m.version === 1) throw syntaxError(asJson(params), null, 'monitor_cond_change requires a monitor_cond or monitor_cond_since monitor');
+    if (!m) throw syntaxError(asJson(params[0]!), null, 'unknown monitor session');
     const newKey = jsonToString(asJson(params[1]!));
     if (newKey !== oldKey && this.monitors.has(newKey)) throw syntaxError(asJson(params[1]!), null, 'duplicate monitor ID');
     const update = m.changeConditions(asJson(params[2]!));
@@ -310,7 +309,7 @@ export class ClientSession implements LockHolder {
   private unlock(req: IncomingRequest): void {
     const name = this.lockName(req);
     if (!this.server.locks.isWaiting(this, name)) {
-      throw syntaxError(asJson(req.params), null, '"unlock" without "lock" or "steal"');
+      throw syntaxError(asJson(req.params), null, 'unlock: "unlock" without "lock" or "steal"');
     }
     this.server.locks.unlock(this, name);
     this.rpc.reply(req.id, {});

@@ -84,7 +84,7 @@ describe('OvsdbServer: monitors', () => {
     assert.equal(c.notes[0]![1][0], 'm-new');
     const rows = Object.values((c.notes[0]![1][1] as Updates).Sw!);
     assert.deepEqual(rows.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))), [{ delete: null }, { insert: { name: 'b', n: 1 } }]);
-    assert.deepEqual(rpcError(c.call('monitor_cond_change', ['m', 'x', { Sw: [] }])), { error: 'syntax error', details: 'unknown monitor session', syntax: '2' });
+    assert.deepEqual(rpcError(c.call('monitor_cond_change', ['m', 'x', { Sw: [] }])), { error: 'syntax error', details: 'unknown monitor session', syntax: '"m"' });
     assert.deepEqual(rpcError(c.call('monitor_cond_change', ['m-new', 'm-new', { Port: [] }])), { error: 'syntax error', details: 'no table named Port in monitor session' });
     assert.deepEqual(rpcError(c.call('monitor_cond_change', ['m-new', 'm-new', { Sw: [{ columns: ['n'] }] }])), {
       error: 'syntax error', details: 'changing columns is unsupported', syntax: '{"columns":["n"]}',

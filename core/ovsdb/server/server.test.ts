@@ -124,7 +124,7 @@ describe('OvsdbServer: methods', () => {
     raw.send({ method: 'transact', params: ['T', wait], id: 'w1' });
     assert.deepEqual(raw.received, []);
     raw.send({ method: 'transact', params: ['T', wait], id: 'w1' });
-    assert.deepEqual(raw.received, [{ id: 'w1', error: 'duplicate request ID' }]);
+    assert.deepEqual(raw.received, [{ id: 'w1', error: { error: 'syntax error', details: 'transact: duplicate request ID', syntax: JSON.stringify(['T', wait]).replace('{"op":"wait","table":"Sw","where":[],"columns":["name"],"until":"==","rows":[{"name":"z"}]}', '{"columns":["name"],"op":"wait","rows":[{"name":"z"}],"table":"Sw","until":"==","where":[]}') } }]);
     raw.send({ method: 'cancel', params: ['w1'], id: null });
     assert.deepEqual(raw.received[1], { id: 'w1', error: 'canceled' });
     assert.equal(h.server.clientSessions[0]!.pendingTransactions, 0);
@@ -185,7 +185,7 @@ describe('OvsdbServer: locks', () => {
     h.settleAll();
     assert.deepEqual(b.notes[2], ['locked', ['L']]);
     const c = h.connect();
-    assert.deepEqual(rpcError(c.call('unlock', ['L'])), { error: 'syntax error', details: '"unlock" without "lock" or "steal"', syntax: '["L"]' });
+    assert.deepEqual(rpcError(c.call('unlock', ['L'])), { error: 'syntax error', details: 'unlock: "unlock" without "lock" or "steal"', syntax: '["L"]' });
   });
 });
 
