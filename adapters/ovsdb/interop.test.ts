@@ -346,6 +346,30 @@ describe('ovn-ts ovsdb-server command line', () => {
     }
   });
 
+  it('puts bare --unixctl and --pidfile names in OVS_RUNDIR, accepts --no-chdir, and exits on ovs-appctl exit', async function () {
+    upstreamOrSkip(this, 'ovsdb-tool', 'ovs-appctl');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovn-ts-rundir-'));
+    let child: ChildProcess | null = null;
+    try {
+      const db = path.join(dir, 'nb.db');
+      assert.equal(spawnSync('ovsdb-tool', ['create', db, schemas.nb]).status, 0);
+      child = spawn(process.execPath, [mainJs, 'ovsdb-server', '--no-chdir', '--unixctl=my.ctl', '--pidfile=my.pid', db], { env: envFor(dir), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+      const ctl = path.join(dir, 'my.ctl');
+      for (let i = 0; i < 400 && !fs.existsSync(ctl); i++) await new Promise((r) => setTimeout(r, 25));
+      assert.ok(fs.existsSync(ctl), `no control socket at ${ctl}: ${stderr}`);
+      assert.equal(fs.readFileSync(path.join(dir, 'my.pid'), 'utf8').trim(), String(child.pid));
+      const r = spawnSync('ovs-appctl', ['-t', ctl, 'exit'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(await exited, 0);
+    } finally {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails with one line and exit code 1 when a database cannot be opened', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovn-ts-badb-'));
     try {
