@@ -1,0 +1,26 @@
+// What the upstream-compatible tools need from their process: output streams, environment, clock, randomness.
+// Tests pass their own; the CLI passes the real process's.
+
+import type { Random } from '../../core/runtime/random';
+
+export interface ToolIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Wall-clock milliseconds since the epoch. */
+  nowMs(): number;
+  readonly random: Random;
+}
+
+/** Upstream's ovs_rundir(), ovs_dbdir() and ovs_pkgdatadir() (Debian's compiled-in defaults). */
+export function ovsRundir(env: ToolIo['env']): string {
+  return env.OVS_RUNDIR || '/var/run/openvswitch';
+}
+
+export function ovsDbdir(env: ToolIo['env']): string {
+  return env.OVS_DBDIR || '/etc/openvswitch';
+}
+
+export function ovsPkgdatadir(env: ToolIo['env']): string {
+  return env.OVS_PKGDATADIR || '/usr/share/openvswitch';
+}
