@@ -2,6 +2,7 @@
 // "PROGRAM: message" line and exit status.
 
 import { createNodeRandom } from '../node/node-random';
+import { formatVlogLine } from '../node/vlog-format';
 import { ToolExit } from './tool-exit';
 import type { ToolIo } from './tool-io';
 
@@ -26,4 +27,50 @@ export function runTool(program: string, io: ToolIo, body: () => number): number
     }
     throw e;
   }
+}
+
+const signalNumbers: Record<string, [number, string]> = {
+  SIGHUP: [1, 'Hangup'],
+  SIGINT: [2, 'Interrupt'],
+  SIGALRM: [14, 'Alarm clock'],
+  SIGTERM: [15, 'Terminated'],
+};
+
+/**
+ * Runs an asynchronous tool body to completion, then sets process.exitCode. Like upstream's fatal-signal
+ * handling, SIGINT/SIGTERM/SIGHUP (and --timeout, as SIGALRM) log "terminating with signal N (Name)" and
+ * end the process by that signal.
+ */
+export function runAsyncTool(program: string, io: ToolIo, body: (armTimeout: (seconds: number) => void) => Promise<number>): void {
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  const terminate = (signal: NodeJS.Signals): void => {
+    const [number, name] = signalNumbers[signal]!;
+    io.stderr(`${formatVlogLine(io.nowMs(), 1, 'fatal_signal', 'warn', `terminating with signal ${number} (${name})`, 'console')}\n`);
+    for (const [s, h] of handlers) process.removeListener(s, h);
+    process.kill(process.pid, signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]) {
+    const handler = (): void => terminate(signal);
+    handlers.set(signal, handler);
+    process.on(signal, handler);
+  }
+  let timer: NodeJS.Timeout | null = null;
+  const armTimeout = (seconds: number): void => {
+    timer = setTimeout(() => terminate('SIGALRM'), seconds * 1000);
+    timer.unref();
+  };
+  const finish = (status: number): void => {
+    if (timer) clearTimeout(timer);
+    for (const [s, h] of handlers) process.removeListener(s, h);
+    process.exitCode = status;
+  };
+  body(armTimeout).then(finish, (e: unknown) => {
+    if (e instanceof ToolExit) {
+      io.stderr(`${program}: ${e.message}\n`);
+      finish(e.status);
+      return;
+    }
+    finish(1);
+    throw e;
+  });
 }

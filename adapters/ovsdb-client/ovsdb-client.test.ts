@@ -1,0 +1,215 @@
+// `ovn-ts ovsdb-client` against upstream's ovsdb-client (the oracle), both talking to a real upstream
+// ovsdb-server whose database files were made and filled by our ovsdb-tool: same command lines must give
+// the same stdout, stderr and exit status, including for bad input.
+import { strict as assert } from 'node:assert';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { upstreamOrSkip } from '../../test-support/upstream';
+import { createNodeRandom } from '../node/node-random';
+import { runOvsdbClient } from './client-commands';
+import { runTool } from './process-io';
+import { runOvsdbTool } from './tool-commands';
+import { ToolExit } from './tool-exit';
+import type { ToolIo } from './tool-io';
+
+const main = path.join(__dirname, '..', 'cli', 'main.js');
+const nbSchema = '/usr/share/ovn/ovn-nb.ovsschema';
+const sbSchema = '/usr/share/ovn/ovn-sb.ovsschema';
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', function () {
+  this.timeout(60_000);
+  let dir = '';
+  let env: NodeJS.ProcessEnv = {};
+  let server: ChildProcess | null = null;
+
+  const io = (out: string[], err: string[]): ToolIo => ({
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env,
+    nowMs: () => Date.now(),
+    random: createNodeRandom(),
+  });
+  const tool = (...args: string[]): Run => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = runTool('ovsdb-tool', io(out, err), () => runOvsdbTool(args.map((a) => (a.endsWith('.db') ? path.join(dir, a) : a)), io(out, err)));
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  };
+  /** Our client, in this process (a Node start costs ~0.4 s here). */
+  const ours = async (...args: string[]): Promise<Run> => {
+    const out: string[] = [];
+    const err: string[] = [];
+    let code: number;
+    try {
+      code = await runOvsdbClient(args, io(out, err));
+    } catch (e) {
+      if (!(e instanceof ToolExit)) throw e;
+      err.push(`ovsdb-client: ${e.message}\n`);
+      code = e.status;
+    }
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  };
+  const theirs = (...args: string[]): Run => {
+    const r = spawnSync('ovsdb-client', args, { env, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const same = async (...args: string[]): Promise<Run> => {
+    const a = await ours(...args);
+    assert.deepEqual(a, theirs(...args), `ovsdb-client ${args.join(' ')}`);
+    return a;
+  };
+  const upstreamTransact = (txn: string): void => {
+    const r = theirs('transact', txn);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /"error"/, r.stdout);
+  };
+
+  before(async function () {
+    upstreamOrSkip(this, 'ovsdb-server', 'ovsdb-client', 'ovsdb-tool');
+    if (!fs.existsSync(nbSchema) || !fs.existsSync(sbSchema)) this.skip();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovn-ts-ovsdb-client-'));
+    env = { ...process.env, OVS_RUNDIR: dir, OVS_DBDIR: dir, OVS_LOGDIR: dir, OVS_PKGDATADIR: dir };
+    // The server's files are made and filled by our ovsdb-tool: upstream must read them.
+    assert.equal(tool('create', 'nb.db', nbSchema).code, 0);
+    assert.equal(tool('create', 'sb.db', sbSchema).code, 0);
+    const fill = tool('transact', 'nb.db',
+      '["OVN_Northbound",{"op":"insert","table":"Logical_Switch","row":{"name":"sw0","other_config":["map",[["a","b"],["x y","1"]]]},"uuid-name":"s"},' +
+      '{"op":"insert","table":"Logical_Switch_Port","row":{"name":"p1","addresses":["set",["00:00:00:00:00:01 10.0.0.1","unknown"]]},"uuid-name":"p"},' +
+      '{"op":"mutate","table":"Logical_Switch","where":[["name","==","sw0"]],"mutations":[["ports","insert",["set",[["named-uuid","p"]]]]]},' +
+      '{"op":"insert","table":"Logical_Switch","row":{"name":"sw1"}},{"op":"insert","table":"NB_Global","row":{"name":"g","options":["map",[["k","v"]]]}},' +
+      '{"op":"insert","table":"ACL","row":{"priority":1001,"direction":"to-lport","match":"ip4 && \\"quoted\\", <html> & more","action":"allow"}}]');
+    assert.equal(fill.code, 0, fill.stderr);
+    assert.doesNotMatch(fill.stdout, /"error"/, fill.stdout);
+    server = spawn('ovsdb-server', [`--remote=punix:${dir}/db.sock`, `--unixctl=${dir}/ctl`, `--log-file=${dir}/server.log`, path.join(dir, 'nb.db'), path.join(dir, 'sb.db')], { env, stdio: 'ignore' });
+    for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, 'db.sock')); i++) await sleep(50);
+    assert.ok(fs.existsSync(path.join(dir, 'db.sock')), 'ovsdb-server did not start');
+  });
+
+  after(() => {
+    if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints schemas, tables and columns identically', async () => {
+    await same('list-dbs');
+    for (const db of ['OVN_Northbound', 'OVN_Southbound', '_Server']) {
+      await same('list-tables', db);
+      await same('list-columns', db);
+      await same('get-schema', db);
+      await same('get-schema-version', db);
+      await same('get-schema-cksum', db);
+    }
+    await same('list-columns', 'OVN_Northbound', 'ACL');
+    await same('--pretty', 'get-schema', 'OVN_Northbound');
+    await same('--format=list', 'list-columns', 'OVN_Southbound', 'Chassis');
+    await same('--no-headings', '--format=csv', 'list-tables', `unix:${dir}/db.sock`, 'OVN_Southbound');
+  });
+
+  it('dumps identically in every format and data style', async () => {
+    const formats = [[], ['--format=list'], ['--format=csv'], ['--format=html'], ['--format=json'], ['--format=json', '--pretty'], ['--bare'],
+      ['--data=json'], ['--data=bare', '--format=list'], ['--no-headings'], ['--max-column-width=12'], ['-f', 'csv', '-d', 'json']];
+    for (const f of formats) await same(...f, 'dump', 'OVN_Northbound');
+    await same('dump', 'OVN_Northbound', 'Logical_Switch');
+    await same('dump', 'OVN_Northbound', 'Logical_Switch', 'name', 'ports', 'other_config');
+    await same('dump', 'OVN_Southbound');
+    await same('dump', '_Server', 'Database', 'name', 'model', 'connected', 'leader', 'schema');
+  });
+
+  it('transacts and queries identically', async () => {
+    await same('query', '["OVN_Northbound",{"op":"select","table":"Logical_Switch","where":[],"columns":["name","other_config"]}]');
+    await same('--pretty', 'query', '["OVN_Northbound",{"op":"select","table":"ACL","where":[],"columns":["match","priority"]}]');
+    await same('transact', '["OVN_Northbound",{"op":"select","table":"X","where":[]}]');
+    await same('transact', `unix:${dir}/db.sock`, '["OVN_Northbound",{"op":"comment","comment":"c"}]');
+    const insert = await ours('transact', '["OVN_Northbound",{"op":"insert","table":"Address_Set","row":{"name":"as1"}}]');
+    assert.match(insert.stdout, /^\[\{"uuid":\["uuid","[0-9a-f-]{36}"\]\}\]\n$/);
+    await same('query', '["OVN_Northbound",{"op":"select","table":"Address_Set","where":[],"columns":["name"]}]');
+    // A query's writes are aborted.
+    const q = await ours('query', '["OVN_Northbound",{"op":"insert","table":"Address_Set","row":{"name":"as2"}}]');
+    assert.match(q.stdout, /^\[\{"uuid":/);
+    assert.equal((await same('query', '["OVN_Northbound",{"op":"select","table":"Address_Set","where":[["name","==","as2"]]}]')).stdout, '[{"rows":[]}]\n');
+    assert.equal((await ours('transact', '["OVN_Northbound",{"op":"delete","table":"Address_Set","where":[]}]')).stdout, '[{"count":1}]\n');
+    await same('query', '["OVN_Northbound",{"op":"select","table":"Address_Set","where":[]}]');
+  });
+
+  it('rejects bad input with the same message and exit status', async () => {
+    const cases: string[][] = [
+      [], ['frob'], ['list-dbs', 'extra'], ['list-tables'], ['list-tables', 'Nope'], ['list-tables', `unix:${dir}/nonexist.sock`],
+      ['dump', 'OVN_Northbound', 'Nope'], ['dump', 'OVN_Northbound', 'NB_Global', 'nocol'],
+      ['transact', '['], ['transact', '{}'], ['transact', '[]'], ['transact', '["Nope"]'], ['transact', '[1 2]'],
+      ['query', '["Nope",{"op":"select","table":"X","where":[]}]'], ['monitor', 'OVN_Northbound', 'Nope'],
+      ['monitor', 'OVN_Northbound', 'NB_Global', 'nocol'], ['monitor', 'OVN_Northbound', 'NB_Global', 'name,name'],
+      ['monitor-cond', 'OVN_Northbound', '[]', 'Nope'], ['monitor-cond', 'OVN_Northbound', '[["x","==",1]]', 'NB_Global'],
+      ['monitor-cond', 'OVN_Northbound', '[[', 'NB_Global'], ['monitor-cond', 'OVN_Northbound', '[['], ['get-schema', 'Nope'],
+      ['--format=foo', 'list-tables'], ['--data=foo', 'list-tables'], ['--timeout=0', 'list-dbs'], ['--timeout=x', 'list-dbs'],
+      ['--bogus', 'list-dbs'], ['-x'], ['--format'], ['--no-headings=1', 'list-dbs'], ['list-dbs', 'foo:bar'],
+    ];
+    for (const args of cases) {
+      const r = await same(...args);
+      assert.notEqual(r.code, 0, `${args.join(' ')} should fail`);
+    }
+    // Upstream prints an empty table for an unknown table here; so do we.
+    assert.equal((await same('list-columns', 'OVN_Northbound', 'Nope')).stdout, 'Column Type\n------ ----\n');
+  });
+
+  it('runs as `ovn-ts ovsdb-client` and monitors like upstream until a signal', async () => {
+    const version = spawnSync(process.execPath, [main, 'ovsdb-client', 'list-dbs'], { env, encoding: 'utf8' });
+    assert.deepEqual({ code: version.status, stdout: version.stdout, stderr: version.stderr }, theirs('list-dbs'));
+    const help = spawnSync(process.execPath, [main, 'ovsdb-client', '--help'], { env, encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^Usage: ovn-ts ovsdb-client/);
+    const monitors = [
+      ['monitor', 'OVN_Northbound', 'Logical_Switch'],
+      ['--format=csv', 'monitor', 'OVN_Northbound', 'Logical_Switch', 'name', '!initial,other_config'],
+      ['monitor', 'OVN_Northbound', 'ALL'],
+      ['monitor-cond', 'OVN_Northbound', '[["name","!=","zz"]]', 'Logical_Switch'],
+      ['--format=json', 'monitor-cond', 'OVN_Northbound', '[["name","==","sw0"]]', 'Logical_Switch', 'name,other_config'],
+    ];
+    const started = monitors.map((args) => {
+      const collect = (p: ChildProcess): { out: string[]; err: string[]; done: Promise<string | null> } => {
+        const out: string[] = [];
+        const err: string[] = [];
+        p.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+        p.stderr!.on('data', (d: Buffer) => err.push(d.toString()));
+        return { out, err, done: new Promise((resolve) => p.on('exit', (_code, signal) => resolve(signal))) };
+      };
+      const a = spawn(process.execPath, [main, 'ovsdb-client', ...args], { env });
+      const b = spawn('ovsdb-client', args, { env });
+      return { args, a, b, oa: collect(a), ob: collect(b) };
+    });
+    const untilAllStarted = async (): Promise<void> => {
+      for (let i = 0; i < 200 && started.some((s) => s.oa.out.length === 0 || s.ob.out.length === 0); i++) await sleep(25);
+    };
+    await untilAllStarted();
+    await sleep(300);
+    upstreamTransact('["OVN_Northbound",{"op":"insert","table":"Logical_Switch","row":{"name":"m1","other_config":["map",[["q","r"]]]}},' +
+      '{"op":"update","table":"Logical_Switch","where":[["name","==","sw0"]],"row":{"other_config":["map",[["a","c"]]]}},{"op":"delete","table":"Logical_Switch","where":[["name","==","sw1"]]}]');
+    await sleep(400);
+    upstreamTransact('["OVN_Northbound",{"op":"update","table":"Logical_Switch","where":[["name","==","m1"]],"row":{"name":"sw1"}},{"op":"mutate","table":"NB_Global","where":[],"mutations":[["nb_cfg","+=",1]]}]');
+    await sleep(600);
+    for (const s of started) {
+      s.a.kill('SIGTERM');
+      s.b.kill('SIGTERM');
+    }
+    for (const s of started) {
+      const [sa, sb] = await Promise.all([s.oa.done, s.ob.done]);
+      assert.equal(sa, sb, s.args.join(' '));
+      assert.equal(sa, 'SIGTERM');
+      assert.equal(s.oa.out.join(''), s.ob.out.join(''), s.args.join(' '));
+      const strip = (e: string[]): string => e.join('').replace(/^[^|]*\|/gm, '');
+      assert.equal(strip(s.oa.err), strip(s.ob.err), s.args.join(' '));
+    }
+    assert.match(started[0]!.oa.out.join(''), /insert/);
+  });
+});
