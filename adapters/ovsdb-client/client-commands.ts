@@ -1,8 +1,8 @@
 // `ovsdb-client`, compatible with upstream's (ovsdb-client(1)): same commands, arguments, defaults,
 // output formats and error texts. Supported: list-dbs, get-schema, get-schema-version, get-schema-cksum,
-// list-tables, list-columns, transact, query, dump, monitor, monitor-cond. Not supported (clear error):
-// monitor-cond-since, wait, convert, needs-conversion, backup, restore, lock, steal, unlock; ssl and
-// passive remotes; several remotes at once.
+// list-tables, list-columns, transact, query, dump, monitor, monitor-cond, lock, steal, unlock. Not
+// supported (clear error): monitor-cond-since, wait, convert, needs-conversion, backup, restore; --detach;
+// ssl and passive remotes; several remotes at once.
 
 import { isJsonObject, type JsonValue } from '../../core/json';
 import { columnTypeToJson } from '../../core/ovsdb/schema';
@@ -10,6 +10,7 @@ import { uuidType } from '../../core/ovsdb/schema/types';
 import { type CellFormat, type TableFormat, type TableStyle, cellFormats, defaultTableStyle, jsonCell, tableFormats, textCell, upstreamColumnOrder, upstreamSchemaJson, upstreamTableOrder } from '../../core/ovsdb/format';
 import { ClientContext, type ClientOptions, parseJsonArgument } from './client-context';
 import { doDump } from './client-dump';
+import { doLock } from './client-lock';
 import { doMonitor, doMonitorCond } from './client-monitor';
 import { ClientRpc } from './client-rpc';
 import { getoptLong, type OptionSpec } from './getopt';
@@ -204,9 +205,12 @@ const commands: ClientCommand[] = [
   { name: 'monitor', need: 'database', min: 1, max: Infinity, run: (ctx, rpc, db, args) => doMonitor(ctx, rpc!, db!, args) },
   { name: 'monitor-cond', need: 'database', min: 2, max: 3, run: (ctx, rpc, db, args) => doMonitorCond(ctx, rpc!, db!, args) },
   { name: 'dump', need: 'database', min: 0, max: Infinity, run: (ctx, rpc, db, args) => doDump(ctx, rpc!, db!, args) },
+  { name: 'lock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'lock', args[0]!) },
+  { name: 'steal', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'steal', args[0]!) },
+  { name: 'unlock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'unlock', args[0]!) },
 ];
 
-const unsupported = ['monitor-cond-since', 'wait', 'convert', 'needs-conversion', 'backup', 'restore', 'lock', 'steal', 'unlock'];
+const unsupported = ['monitor-cond-since', 'wait', 'convert', 'needs-conversion', 'backup', 'restore'];
 
 export function clientUsage(io: ToolIo): string {
   return `ovsdb-client: Open vSwitch database JSON-RPC client (ovn-ts)
@@ -256,6 +260,15 @@ Valid commands are:
 
   dump [SERVER] [DATABASE]
     dump contents of DATABASE on SERVER to stdout
+
+  lock [SERVER] LOCK
+    create or wait for LOCK in SERVER
+
+  steal [SERVER] LOCK
+    steal LOCK from SERVER
+
+  unlock [SERVER] LOCK
+    unlock LOCK from SERVER
 
 The default SERVER is unix:${ovsRundir(io.env)}/db.sock.
 The default DATABASE is Open_vSwitch.

@@ -212,4 +212,66 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
     }
     assert.match(started[0]!.oa.out.join(''), /insert/);
   });
+
+  it('locks, waits for and steals locks like upstream', async () => {
+    /** Runs `client lock LOCK` while `during` runs, then stops it; returns what it printed. */
+    const observe = async (ourClient: boolean, args: string[], during: () => Promise<void>): Promise<string> => {
+      const p = ourClient ? spawn(process.execPath, [main, 'ovsdb-client', ...args], { env }) : spawn('ovsdb-client', args, { env });
+      const out: string[] = [];
+      p.stdout.on('data', (d: Buffer) => out.push(d.toString()));
+      for (let i = 0; i < 200 && out.length === 0; i++) await sleep(25);
+      await during();
+      p.kill('SIGTERM');
+      await new Promise((resolve) => p.on('exit', resolve));
+      return out.join('');
+    };
+    // Someone else holds the lock; the observed client waits, then gets it when the holder goes away.
+    const waiting = async (ourClient: boolean, lock: string): Promise<string> => {
+      const holder = spawn('ovsdb-client', ['lock', lock], { env });
+      await sleep(300);
+      return observe(ourClient, ['lock', lock], async () => {
+        holder.kill('SIGTERM');
+        await sleep(400);
+      });
+    };
+    // The observed client holds the lock; a thief steals it, then goes away.
+    const robbed = async (ourClient: boolean, lock: string): Promise<string> =>
+      observe(ourClient, ['lock', lock], async () => {
+        const thief = spawn('ovsdb-client', ['steal', lock], { env });
+        await sleep(400);
+        thief.kill('SIGTERM');
+        await sleep(400);
+      });
+    assert.equal(await waiting(true, 'L1'), await waiting(false, 'L1'));
+    assert.equal(await waiting(true, 'L1'), '{"locked":false}\nlocked\n["L1"]\n');
+    assert.equal(await robbed(true, 'L2'), await robbed(false, 'L2'));
+    assert.equal(await robbed(true, 'L2'), '{"locked":true}\nstolen\n["L2"]\nlocked\n["L2"]\n');
+  });
+
+  it('writes database files that our ovsdb-tool reads as upstream ovsdb-tool does (server-written records)', async () => {
+    const select = '["OVN_Northbound",{"op":"select","table":"Logical_Switch","where":[],"columns":["_uuid","name","other_config","ports"]},' +
+      '{"op":"select","table":"NB_Global","where":[],"columns":["nb_cfg","options"]}]';
+    const nb = path.join(dir, 'nb.db');
+    const a = tool('query', 'nb.db', select);
+    const b = spawnSync('ovsdb-tool', ['query', nb, select], { env, encoding: 'utf8' });
+    // Same rows; upstream's order of several rows is not deterministic from one run to the next.
+    const rowsOf = (text: string): string[] => (JSON.parse(text) as Array<{ rows: unknown[] }>).flatMap((op) => op.rows.map((r) => JSON.stringify(r))).sort();
+    assert.deepEqual(rowsOf(a.stdout), rowsOf(b.stdout));
+    assert.equal(rowsOf(a.stdout).length, 3);
+    assert.equal(a.code, b.status);
+    const la = tool('-mm', 'show-log', 'nb.db');
+    const lb = spawnSync('ovsdb-tool', ['-mm', 'show-log', nb], { env, encoding: 'utf8' });
+    assert.equal(la.stdout, lb.stdout);
+    assert.match(la.stdout, /diff:/);
+  });
+
+  it('prints --timestamp lines above monitor tables', async () => {
+    const p = spawn(process.execPath, [main, 'ovsdb-client', '--timestamp', 'monitor', 'OVN_Northbound', 'NB_Global', 'name'], { env });
+    const out: string[] = [];
+    p.stdout.on('data', (d: Buffer) => out.push(d.toString()));
+    for (let i = 0; i < 200 && out.length === 0; i++) await sleep(25);
+    p.kill('SIGTERM');
+    await new Promise((resolve) => p.on('exit', resolve));
+    assert.match(out.join(''), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\nrow +action +name\n-+ -+ -+\n[0-9a-f-]{36} initial +g\n$/);
+  });
 });
