@@ -301,6 +301,10 @@ export async function runOvsdbClient(args: readonly string[], io: ToolIo, onTime
   const ctx = new ClientContext(io, options);
   const [name, ...rest] = operands;
   if (name === undefined) fatal('missing command name; use --help for help');
+  if (name === 'help') {
+    io.stdout(clientUsage(io));
+    return 0;
+  }
   const command = commands.find((c) => c.name === name);
   if (!command) {
     if (unsupported.includes(name)) fatal(`command '${name}' is not supported by ovn-ts ovsdb-client`);

@@ -172,6 +172,33 @@ describe('ovn-ts ovsdb-tool vs upstream ovsdb-tool', function () {
     assert.deepEqual(rowsOf(ours('query', 'a.db', select)), rowsOf(theirs('query', 'a.db', select)));
   });
 
+  it('fails on torn and corrupt records with upstream\'s messages, after printing the good ones, never modifying the file', () => {
+    assert.equal(theirs('create', 'good.db', nbSchema).code, 0);
+    for (let i = 0; i < 3; i++) assert.equal(theirs('transact', 'good.db', `["OVN_Northbound",{"op":"insert","table":"Address_Set","row":{"name":"a${i}"}}]`).code, 0);
+    const good = fs.readFileSync(path.join(dir, 'good.db'));
+    const sha1 = (text: string): string => require('node:crypto').createHash('sha1').update(text).digest('hex') as string;
+    const tails = [
+      'OVSDB JSON 100 0123456789012345678901234567890123456789\n{"_date":1,',
+      'OVSDB JSON 3 0123456789012345678901234567890123456789\n{}\n',
+      `OVSDB JSON 3 ${sha1('[]\n')}\n[]\n`,
+      `OVSDB JSON 3 ${sha1('{x\n')}\n{x\n`,
+      'OVSDB JSON x\n',
+      'OVSDB FOO 3 0123456789012345678901234567890123456789\n{}\n',
+      'garbage',
+    ];
+    tails.forEach((tail, i) => {
+      const file = path.join(dir, `bad${i}.db`);
+      const bytes = Buffer.concat([good, Buffer.from(tail)]);
+      fs.writeFileSync(file, bytes);
+      for (const args of [['show-log'], ['-m', 'show-log'], ['query'], ['transact']]) {
+        const full = args[0] === 'query' || args[0] === 'transact' ? [...args, `bad${i}.db`, '["OVN_Northbound"]'] : [...args, `bad${i}.db`];
+        const r = same(...full);
+        assert.equal(r.code, 1, full.join(' '));
+      }
+      assert.ok(fs.readFileSync(file).equals(bytes), 'file unchanged');
+    });
+  });
+
   it('compacts so that both tools read the same content back', () => {
     assert.equal(ours('create', 'a.db', nbSchema).code, 0);
     assert.equal(ours('transact', 'a.db', '["OVN_Northbound",{"op":"insert","table":"Logical_Switch","row":{"name":"sw0"}}]').code, 0);

@@ -11,7 +11,8 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../../core/json';
 import { formatTimestamp, inShashOrder, jsonToText, upstreamSchemaJson } from '../../core/ovsdb/format';
 import { getoptLong, type OptionSpec } from './getopt';
 import { readSchemaFile } from './schema-file';
-import { changeSetRecord, openDatabase, openLog, ovsdbErrorText, snapshotRecord, storageFor, errnoMessage } from './tool-database';
+import { changeSetRecord, checkFile, openDatabase, openLog, ovsdbErrorText, snapshotRecord, storageFor, errnoMessage } from './tool-database';
+import { readLogRecordsUntilError } from './upstream-log-reader';
 import { fatal } from './tool-exit';
 import { type ToolIo, ovsDbdir, ovsPkgdatadir } from './tool-io';
 import { parseUpstreamJson } from './upstream-json';
@@ -72,11 +73,11 @@ function doCreate(ctx: ToolContext): void {
 function doCompact(ctx: ToolContext): void {
   const dbFile = ctx.args[0] ?? ctx.defaultDb();
   const target = ctx.args[1];
-  const opened = openDatabase(dbFile, ctx.io.random);
+  const opened = openDatabase(dbFile, ctx.io.random, { writable: target === undefined });
   const schemaJson = upstreamSchemaJson(opened.schema);
   const record = snapshotRecord(opened.db, `compacted by ovn-ts ovsdb-tool (upstream ${upstreamToolVersion} format)`, ctx.io.nowMs());
   if (target === undefined) {
-    opened.log.compact(schemaJson, record);
+    opened.log!.compact(schemaJson, record);
     return;
   }
   const { storage, name } = storageFor(target);
@@ -88,7 +89,7 @@ function doCompact(ctx: ToolContext): void {
 
 function doDbField(field: 'name' | 'version' | 'cksum') {
   return (ctx: ToolContext): void => {
-    const { schema } = openLog(ctx.args[0] ?? ctx.defaultDb());
+    const { schema } = openLog(ctx.args[0] ?? ctx.defaultDb(), { writable: false });
     ctx.io.stdout(`${field === 'name' ? schema.name : field === 'version' ? schema.version : schema.cksum ?? ''}\n`);
   };
 }
@@ -129,7 +130,7 @@ const notSupported: JsonObject = { details: 'triggers not supported', error: 'no
 
 function transact(ctx: ToolContext, readWrite: boolean): void {
   const dbFile = ctx.args.length >= 2 ? ctx.args[0]! : ctx.defaultDb();
-  const opened = openDatabase(dbFile, ctx.io.random);
+  const opened = openDatabase(dbFile, ctx.io.random, { writable: readWrite });
   const request = parseJsonArgument(ctx.args[ctx.args.length - 1]!);
   let outcome = executeTransaction(opened.db, request, { random: ctx.io.random });
   if (outcome.kind === 'blocked') {
@@ -156,7 +157,7 @@ function transact(ctx: ToolContext, readWrite: boolean): void {
         result = [...(result as JsonValue[]), error];
       } else {
         try {
-          opened.log.append(record, { durable: true });
+          opened.log!.append(record, { durable: true });
         } catch (e) {
           if (e instanceof LogError) result = [...(result as JsonValue[]), { details: e.message, error: 'I/O error' }];
           else throw e;
@@ -170,9 +171,23 @@ function transact(ctx: ToolContext, readWrite: boolean): void {
 /** `show-log`: one line per record, and with -m/-mm the rows (and columns) each record changes. */
 function doShowLog(ctx: ToolContext): void {
   const file = ctx.args[0] ?? ctx.defaultDb();
-  const { schemaJson, records } = openLog(file);
-  const schema = parseDatabaseSchema(schemaJson as never);
+  checkFile(file);
+  // Like upstream, print every good record, then fail on the first bad one.
+  const { records: all, error } = readLogRecordsUntilError(new Uint8Array(fs.readFileSync(file)), file);
   const out: string[] = [];
+  const finish = (): void => {
+    ctx.io.stdout(out.join(''));
+    if (error !== null) fatal(error);
+  };
+  const [first, ...records] = all;
+  if (!first) return finish();
+  let schema: ReturnType<typeof parseDatabaseSchema>;
+  try {
+    schema = parseDatabaseSchema(first.json as never);
+  } catch (e) {
+    if (e instanceof OvsdbError) fatal(ovsdbErrorText(e));
+    throw e;
+  }
   out.push(`record 0: "${schema.name}" schema, version="${schema.version}", cksum="${schema.cksum ?? ''}"\n`, '\n');
   const names = new Map<string, string>();
   records.forEach((record, i) => {
@@ -186,7 +201,7 @@ function doShowLog(ctx: ToolContext): void {
     }
     out.push('\n');
   });
-  ctx.io.stdout(out.join(''));
+  finish();
 }
 
 function printChanges(record: JsonObject, schema: ReturnType<typeof parseDatabaseSchema>, names: Map<string, string>, verbosity: number, out: string[]): void {
@@ -302,6 +317,10 @@ export function runOvsdbTool(args: readonly string[], io: ToolIo): number {
   }
   const [name, ...rest] = parsed.operands;
   if (name === undefined) fatal('missing command name; use --help for help');
+  if (name === 'help') {
+    io.stdout(toolUsage(io, 'ovsdb-tool'));
+    return 0;
+  }
   const command = commands.find((c) => c.name === name);
   if (!command) fatal(`unknown command '${name}'; use --help for help`);
   if (rest.length < command.min) fatal(`'${name}' command requires at least ${command.min} arguments`);

@@ -17,6 +17,7 @@ import type { JsonObject, JsonValue } from '../../core/json';
 import { inUpstreamObjectOrder, upstreamColumnOrder, upstreamTableOrder } from '../../core/ovsdb/format';
 import { NodeStorage } from '../node/node-storage';
 import { fatal } from './tool-exit';
+import { readLogRecords } from './upstream-log-reader';
 
 /** Upstream's ovsdb_error_to_string: `syntax "<json>": <tag>: <details>`, parts omitted when absent. */
 export function ovsdbErrorText(e: OvsdbError, detailsPrefix = ''): string {
@@ -46,7 +47,8 @@ export function storageFor(file: string): { storage: NodeStorage; name: string }
 
 export interface OpenedDatabase {
   readonly file: string;
-  readonly log: DatabaseLog;
+  /** Null when opened read-only. */
+  readonly log: DatabaseLog | null;
   readonly schemaJson: JsonValue;
   readonly schema: DatabaseSchema;
   readonly records: LogRecord[];
@@ -55,7 +57,7 @@ export interface OpenedDatabase {
 }
 
 /** Checks that `file` can be opened and starts like a standalone OVSDB file, with upstream's messages. */
-function checkFile(file: string): void {
+export function checkFile(file: string): void {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -73,20 +75,30 @@ function checkFile(file: string): void {
   }
 }
 
-/** Reads the file's schema record and transaction records (a torn tail is cut, as upstream does). */
-export function openLog(file: string): { log: DatabaseLog; schemaJson: JsonValue; schema: DatabaseSchema; records: LogRecord[]; warnings: string[] } {
+function parseSchemaRecord(json: JsonValue): DatabaseSchema {
+  try {
+    return parseDatabaseSchema(json as never);
+  } catch (e) {
+    if (e instanceof OvsdbError) fatal(ovsdbErrorText(e));
+    throw e;
+  }
+}
+
+/**
+ * Reads the file's schema record and transaction records as upstream's ovsdb-tool does (any bad record,
+ * including a torn last one, is an error with upstream's message; the file is never modified by reading).
+ * A writable open also returns the DatabaseLog to append to.
+ */
+export function openLog(file: string, options: { writable: boolean }): { log: DatabaseLog | null; schemaJson: JsonValue; schema: DatabaseSchema; records: LogRecord[] } {
   checkFile(file);
+  const [first, ...records] = readLogRecords(new Uint8Array(fs.readFileSync(file)), file);
+  if (!first) fatal(`ovsdb error: ${file}: database file contains no schema`);
+  const schema = parseSchemaRecord(first.json);
+  if (!options.writable) return { log: null, schemaJson: first.json, schema, records };
   const { storage, name } = storageFor(file);
   try {
     const opened = DatabaseLog.open(storage, name);
-    let schema: DatabaseSchema;
-    try {
-      schema = parseDatabaseSchema(opened.schema as never);
-    } catch (e) {
-      if (e instanceof OvsdbError) fatal(ovsdbErrorText(e));
-      throw e;
-    }
-    return { log: opened.log, schemaJson: opened.schema, schema, records: opened.transactions, warnings: opened.warnings };
+    return { log: opened.log, schemaJson: first.json, schema, records };
   } catch (e) {
     if (e instanceof LogError) fatal(`ovsdb error: ${e.message.replace(`${name}:`, `${file}:`)}`);
     throw e;
@@ -94,8 +106,8 @@ export function openLog(file: string): { log: DatabaseLog; schemaJson: JsonValue
 }
 
 /** Opens the file and replays it into a Database (row versions are fresh UUIDs, as upstream's are). */
-export function openDatabase(file: string, random: Random): OpenedDatabase {
-  const { log, schemaJson, schema, records } = openLog(file);
+export function openDatabase(file: string, random: Random, options: { writable: boolean }): OpenedDatabase {
+  const { log, schemaJson, schema, records } = openLog(file, options);
   let content;
   try {
     content = replayRecords(schemaJson, records, file);
@@ -122,7 +134,7 @@ export function openDatabase(file: string, random: Random): OpenedDatabase {
     }
   }
   if (changes.length) db.apply({ baseGeneration: 0, changes, comments: [], durable: false, onlyEphemeral: false });
-  return { file, log, schemaJson, schema, records, db, sizeBytes: log.size };
+  return { file, log, schemaJson, schema, records, db, sizeBytes: log?.size ?? fs.statSync(file).size };
 }
 
 function uuidFromBytes(b: Uint8Array): string {
