@@ -265,6 +265,16 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
     assert.match(la.stdout, /diff:/);
   });
 
+  it('refuses, like upstream ovsdb-tool, to write a database file the server has locked', () => {
+    const strip = (text: string): string => text.replace(/^[^|]*\|/gm, '');
+    for (const args of [['transact', 'nb.db', '["OVN_Northbound"]'], ['compact', 'nb.db'], ['create', 'nb.db', nbSchema]]) {
+      const a = tool(...args);
+      const b = spawnSync('ovsdb-tool', args.map((x) => (x.endsWith('.db') ? path.join(dir, x) : x)), { env, encoding: 'utf8' });
+      assert.equal(a.code, 1);
+      assert.equal(strip(a.stderr).split(`${dir}/`).join(''), strip(b.stderr).split(`${dir}/`).join(''), args.join(' '));
+    }
+  });
+
   it('prints --timestamp lines above monitor tables', async () => {
     const p = spawn(process.execPath, [main, 'ovsdb-client', '--timestamp', 'monitor', 'OVN_Northbound', 'NB_Global', 'name'], { env });
     const out: string[] = [];

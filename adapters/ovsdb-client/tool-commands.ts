@@ -10,6 +10,7 @@ import { OvsdbError } from '../../core/ovsdb/data/error';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../core/json';
 import { formatTimestamp, inShashOrder, jsonToText, upstreamSchemaJson } from '../../core/ovsdb/format';
 import { getoptLong, type OptionSpec } from './getopt';
+import { checkNotLocked } from './lockfile';
 import { readSchemaFile } from './schema-file';
 import { changeSetRecord, checkFile, openDatabase, openLog, ovsdbErrorText, snapshotRecord, storageFor, errnoMessage } from './tool-database';
 import { readLogRecordsUntilError } from './upstream-log-reader';
@@ -59,6 +60,7 @@ function printJson(io: ToolIo, value: JsonValue): void {
 function doCreate(ctx: ToolContext): void {
   const dbFile = ctx.args[0] ?? ctx.defaultDb();
   const schema = readSchemaFile(ctx.args[1] ?? ctx.defaultSchema());
+  checkNotLocked(dbFile, ctx.io);
   if (fs.existsSync(dbFile)) fatal(`I/O error: ${dbFile}: create failed (File exists)`);
   const { storage, name } = storageFor(dbFile);
   try {
@@ -73,6 +75,7 @@ function doCreate(ctx: ToolContext): void {
 function doCompact(ctx: ToolContext): void {
   const dbFile = ctx.args[0] ?? ctx.defaultDb();
   const target = ctx.args[1];
+  checkNotLocked(target ?? dbFile, ctx.io, 'compact');
   const opened = openDatabase(dbFile, ctx.io.random, { writable: target === undefined });
   const schemaJson = upstreamSchemaJson(opened.schema);
   const record = snapshotRecord(opened.db, `compacted by ovn-ts ovsdb-tool (upstream ${upstreamToolVersion} format)`, ctx.io.nowMs());
@@ -130,6 +133,7 @@ const notSupported: JsonObject = { details: 'triggers not supported', error: 'no
 
 function transact(ctx: ToolContext, readWrite: boolean): void {
   const dbFile = ctx.args.length >= 2 ? ctx.args[0]! : ctx.defaultDb();
+  if (readWrite && fs.existsSync(dbFile)) checkNotLocked(dbFile, ctx.io);
   const opened = openDatabase(dbFile, ctx.io.random, { writable: readWrite });
   const request = parseJsonArgument(ctx.args[ctx.args.length - 1]!);
   let outcome = executeTransaction(opened.db, request, { random: ctx.io.random });
