@@ -1,7 +1,7 @@
 // `ovsdb-client`, compatible with upstream's (ovsdb-client(1)): same commands, arguments, defaults,
 // output formats and error texts. Supported: list-dbs, get-schema, get-schema-version, get-schema-cksum,
-// list-tables, list-columns, transact, query, dump, monitor, monitor-cond, lock, steal, unlock. Not
-// supported (clear error): monitor-cond-since, wait, convert, needs-conversion, backup, restore; --detach;
+// list-tables, list-columns, transact, query, dump, monitor, monitor-cond, monitor-cond-since, lock, steal,
+// unlock. Not supported (clear error): wait, convert, needs-conversion, backup, restore; --detach;
 // ssl and passive remotes; several remotes at once.
 
 import { isJsonObject, type JsonValue } from '../../core/json';
@@ -11,7 +11,7 @@ import { type CellFormat, type TableFormat, type TableStyle, cellFormats, defaul
 import { ClientContext, type ClientOptions, parseJsonArgument } from './client-context';
 import { doDump } from './client-dump';
 import { doLock } from './client-lock';
-import { doMonitor, doMonitorCond } from './client-monitor';
+import { doMonitor, doMonitorCond, doMonitorCondSince } from './client-monitor';
 import { ClientRpc } from './client-rpc';
 import { getoptLong, type OptionSpec } from './getopt';
 import { fatal } from './tool-exit';
@@ -204,13 +204,14 @@ const commands: ClientCommand[] = [
   { name: 'query', need: 'none', min: 1, max: 2, run: (ctx, _rpc, _db, args) => transactCommand(ctx, args, true) },
   { name: 'monitor', need: 'database', min: 1, max: Infinity, run: (ctx, rpc, db, args) => doMonitor(ctx, rpc!, db!, args) },
   { name: 'monitor-cond', need: 'database', min: 2, max: 3, run: (ctx, rpc, db, args) => doMonitorCond(ctx, rpc!, db!, args) },
+  { name: 'monitor-cond-since', need: 'database', min: 2, max: 4, run: (ctx, rpc, db, args) => doMonitorCondSince(ctx, rpc!, db!, args) },
   { name: 'dump', need: 'database', min: 0, max: Infinity, run: (ctx, rpc, db, args) => doDump(ctx, rpc!, db!, args) },
   { name: 'lock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'lock', args[0]!) },
   { name: 'steal', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'steal', args[0]!) },
   { name: 'unlock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'unlock', args[0]!) },
 ];
 
-const unsupported = ['monitor-cond-since', 'wait', 'convert', 'needs-conversion', 'backup', 'restore'];
+const unsupported = ['wait', 'convert', 'needs-conversion', 'backup', 'restore'];
 
 export function clientUsage(io: ToolIo): string {
   return `ovsdb-client: Open vSwitch database JSON-RPC client (ovn-ts)
@@ -254,6 +255,10 @@ Valid commands are:
   monitor-cond [SERVER] [DATABASE] CONDITION TABLE [COLUMN,...]...
     monitor contents that match CONDITION of COLUMNs in TABLE in
     DATABASE on SERVER.
+
+  monitor-cond-since [SERVER] [DATABASE] [LASTID] CONDITION TABLE [COLUMN,...]...
+    monitor contents that match CONDITION of COLUMNs in TABLE in
+    DATABASE on SERVER, since change after LASTID.
 
   monitor [SERVER] [DATABASE] ALL
     monitor all changes to all columns in all tables

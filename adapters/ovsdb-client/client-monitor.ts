@@ -25,7 +25,10 @@ interface MonitoredTable {
   readonly columns: MonitorColumn[];
 }
 
-type Version = 1 | 2;
+type Version = 1 | 2 | 3;
+
+const zeroUuid = '00000000-0000-0000-0000-000000000000';
+const uuidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function columnByName(table: TableSchema, name: string): MonitorColumn | undefined {
   if (name === '_uuid' || name === '_version') return { name, type: uuidType };
@@ -88,7 +91,7 @@ function printRow(rows: Cell[][], row: JsonValue | undefined, action: string, uu
 
 function printUpdates(ctx: ClientContext, updates: JsonValue, mts: MonitoredTable[], version: Version, initial: boolean): void {
   if (!isJsonObject(updates)) {
-    ctx.io.stderr(`ovsdb-client: <table-updates${version === 2 ? '2' : ''}> is not object\n`);
+    ctx.io.stderr(`ovsdb-client: <table-updates${version === 1 ? '' : '2'}> is not object\n`);
     return;
   }
   for (const mt of mts) {
@@ -102,7 +105,7 @@ function printUpdates(ctx: ClientContext, updates: JsonValue, mts: MonitoredTabl
     for (const uuid of inShashOrder(Object.keys(tableUpdate))) {
       const update = tableUpdate[uuid]!;
       if (!isJsonObject(update)) {
-        ctx.io.stderr(`ovsdb-client: <row-update${version === 2 ? '2' : ''}> is not object\n`);
+        ctx.io.stderr(`ovsdb-client: <row-update${version === 1 ? '' : '2'}> is not object\n`);
         continue;
       }
       const member = (name: string): JsonValue | undefined => (Object.prototype.hasOwnProperty.call(update, name) ? update[name] : undefined);
@@ -142,7 +145,7 @@ function printUpdates(ctx: ClientContext, updates: JsonValue, mts: MonitoredTabl
 }
 
 /** Resolves when the monitor ends because the server closed the connection (fatal, as upstream). */
-async function runMonitor(ctx: ClientContext, rpc: ClientRpc, database: string, schema: DatabaseSchema, version: Version, args: string[], condition: JsonValue | null): Promise<void> {
+async function runMonitor(ctx: ClientContext, rpc: ClientRpc, database: string, schema: DatabaseSchema, version: Version, args: string[], condition: JsonValue | null, lastId = zeroUuid): Promise<void> {
   const server = rpc.name;
   const tableName = args[0]!;
   const mts: MonitoredTable[] = [];
@@ -169,14 +172,29 @@ async function runMonitor(ctx: ClientContext, rpc: ClientRpc, database: string, 
     const p = n.params;
     if (n.method === 'update' && p.length === 2 && p[0] === null) printUpdates(ctx, p[1]!, mts, 1, false);
     else if (n.method === 'update2' && version === 2 && p.length === 2 && p[0] === null) printUpdates(ctx, p[1]!, mts, 2, false);
+    else if (n.method === 'update3' && version === 3 && p.length === 3 && p[0] === null) {
+      ctx.io.stdout(`\nlast_id: ${typeof p[1] === 'string' ? p[1] : ''}`);
+      printUpdates(ctx, p[2]!, mts, 3, false);
+    }
     else if (n.method === 'monitor_canceled') {
       ctx.io.stderr(`ovsdb-client: ${server}: ${database} database was removed\n`);
       process.exit(1);
     }
   });
-  const method = version === 1 ? 'monitor' : 'monitor_cond';
-  const reply = await rpc.request(method, [database, null, requests]);
-  if (reply.kind === 'result') printUpdates(ctx, reply.result, mts, version, true);
+  const method = version === 1 ? 'monitor' : version === 2 ? 'monitor_cond' : 'monitor_cond_since';
+  const params: JsonValue[] = [database, null, requests];
+  if (version === 3) params.push(lastId);
+  const reply = await rpc.request(method, params);
+  if (reply.kind === 'result' && version !== 3) printUpdates(ctx, reply.result, mts, version, true);
+  else if (reply.kind === 'result') {
+    const r = reply.result;
+    if (!Array.isArray(r)) ctx.io.stderr('ovsdb-client: <result> is not array\n');
+    else {
+      if (r.length !== 3) ctx.io.stderr(`ovsdb-client: <result> should have 3 elements, but has ${r.length}.\n`);
+      ctx.io.stdout(`found: ${r[0] === true ? 'true' : 'false'}, last_id: ${typeof r[1] === 'string' ? r[1] : ''}\n`);
+      printUpdates(ctx, r[2] ?? null, mts, 3, true);
+    }
+  }
   else if (reply.kind === 'closed') fatal(`${server}: receive failed (End of file)`);
   // An error reply is ignored by upstream too (it waits for a reply whose id matches a result).
   await closed;
@@ -188,7 +206,7 @@ export async function doMonitor(ctx: ClientContext, rpc: ClientRpc, database: st
   await runMonitor(ctx, rpc, database, schema, 1, args, null);
 }
 
-export async function doMonitorCond(ctx: ClientContext, rpc: ClientRpc, database: string, args: string[]): Promise<void> {
+export async function doMonitorCond(ctx: ClientContext, rpc: ClientRpc, database: string, args: string[], version: 2 | 3 = 2, lastId = zeroUuid): Promise<void> {
   const schema = await ctx.fetchSchema(rpc, database);
   const table = schema.tables.get(args[1]!);
   if (!table) fatal(`${database} does not have a table named "${args[1]}"`);
@@ -200,5 +218,15 @@ export async function doMonitorCond(ctx: ClientContext, rpc: ClientRpc, database
     if (e instanceof OvsdbError) fatal(ovsdbErrorText(e));
     throw e;
   }
-  await runMonitor(ctx, rpc, database, schema, 2, args.slice(1), condition);
+  await runMonitor(ctx, rpc, database, schema, version, args.slice(1), condition, lastId);
+}
+
+/** `monitor-cond-since [SERVER] [DATABASE] [LASTID] CONDITION TABLE [COLUMN,...]...` */
+export async function doMonitorCondSince(ctx: ClientContext, rpc: ClientRpc, database: string, args: string[]): Promise<void> {
+  let lastId = zeroUuid;
+  if (uuidPattern.test(args[0]!)) {
+    lastId = args[0]!.toLowerCase();
+    args = args.slice(1);
+  }
+  await doMonitorCond(ctx, rpc, database, args, 3, lastId);
 }

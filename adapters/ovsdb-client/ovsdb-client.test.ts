@@ -152,6 +152,7 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
       ['monitor', 'OVN_Northbound', 'NB_Global', 'nocol'], ['monitor', 'OVN_Northbound', 'NB_Global', 'name,name'],
       ['monitor-cond', 'OVN_Northbound', '[]', 'Nope'], ['monitor-cond', 'OVN_Northbound', '[["x","==",1]]', 'NB_Global'],
       ['monitor-cond', 'OVN_Northbound', '[[', 'NB_Global'], ['monitor-cond', 'OVN_Northbound', '[['], ['get-schema', 'Nope'],
+      ['monitor-cond-since', 'OVN_Northbound', '[]', 'Nope'], ['monitor-cond-since', 'OVN_Northbound', 'x', '[]', 'NB_Global'],
       ['--format=foo', 'list-tables'], ['--data=foo', 'list-tables'], ['--timeout=0', 'list-dbs'], ['--timeout=x', 'list-dbs'],
       ['--bogus', 'list-dbs'], ['-x'], ['--format'], ['--no-headings=1', 'list-dbs'], ['list-dbs', 'foo:bar'],
     ];
@@ -175,6 +176,8 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
       ['monitor', 'OVN_Northbound', 'ALL'],
       ['monitor-cond', 'OVN_Northbound', '[["name","!=","zz"]]', 'Logical_Switch'],
       ['--format=json', 'monitor-cond', 'OVN_Northbound', '[["name","==","sw0"]]', 'Logical_Switch', 'name,other_config'],
+      ['monitor-cond-since', 'OVN_Northbound', '[]', 'Logical_Switch', 'name'],
+      ['monitor-cond-since', 'OVN_Northbound', '00000000-0000-0000-0000-000000000000', '[["name","!=","x"]]', 'Logical_Switch'],
     ];
     const started = monitors.map((args) => {
       const collect = (p: ChildProcess): { out: string[]; err: string[]; done: Promise<string | null> } => {

@@ -77,6 +77,11 @@ describe('ovn-ts ovsdb-tool vs upstream ovsdb-tool', function () {
     for (const cmd of ['schema-name', 'schema-version', 'schema-cksum']) same(cmd, nbSchema);
     same('db-is-standalone', 'a.db');
     same('db-is-clustered', 'a.db');
+    same('needs-conversion', 'a.db', nbSchema);
+    same('needs-conversion', 'a.db', '/usr/share/ovn/ovn-sb.ovsschema');
+    for (const v of [['1.2.3', '<', '1.10.0'], ['1.2.3', '>', '1.10.0'], ['2.0.0', '==', '2.0.0'], ['1.2', '<', '1.0.0'], ['1.0.0', '~', '1.0.0']]) {
+      same('compare-versions', ...v);
+    }
   });
 
   it('runs as `ovn-ts ovsdb-tool` with upstream messages and exit statuses', () => {

@@ -249,6 +249,31 @@ function printChanges(record: JsonObject, schema: ReturnType<typeof parseDatabas
   }
 }
 
+function parseVersion(s: string): [number, number, number] {
+  // ovs_scan("%u.%u.%u%n") and nothing after.
+  const m = /^\s*\+?(\d+)\.\s*\+?(\d+)\.\s*\+?(\d+)$/.exec(s);
+  if (!m) fatal(`${s}: not an OVSDB version number in format x.y.z`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+function doCompareVersions(ctx: ToolContext): void {
+  const a = parseVersion(ctx.args[0]!);
+  const b = parseVersion(ctx.args[2]!);
+  const cmp = a[0] !== b[0] ? Math.sign(a[0] - b[0]) : a[1] !== b[1] ? Math.sign(a[1] - b[1]) : Math.sign(a[2] - b[2]);
+  const ops: Record<string, boolean> = { '<': cmp < 0, '<=': cmp <= 0, '==': cmp === 0, '>=': cmp >= 0, '>': cmp > 0, '!=': cmp !== 0 };
+  const op = ctx.args[1]!;
+  if (!(op in ops)) fatal(`${op}: not a relational operator`);
+  if (!ops[op]) throw new ExitStatus(2);
+}
+
+/** `needs-conversion [DB [SCHEMA]]`: "yes" unless the file's schema equals SCHEMA (as upstream compares them). */
+function doNeedsConversion(ctx: ToolContext): void {
+  const { schema: inFile } = openLog(ctx.args[0] ?? ctx.defaultDb(), { writable: false });
+  const wanted = readSchemaFile(ctx.args[1] ?? ctx.defaultSchema());
+  const text = (s: typeof inFile): string => jsonToText(upstreamSchemaJson(s), { sort: true });
+  ctx.io.stdout(text(inFile) === text(wanted) ? 'no\n' : 'yes\n');
+}
+
 const commands: ToolCommand[] = [
   { name: 'create', usage: '[db [schema]]', min: 0, max: 2, run: doCreate },
   { name: 'compact', usage: '[db [dst]]', min: 0, max: 2, run: doCompact },
@@ -263,6 +288,8 @@ const commands: ToolCommand[] = [
   { name: 'query', usage: '[db] trns', min: 1, max: 2, run: (ctx) => transact(ctx, false) },
   { name: 'transact', usage: '[db] trns', min: 1, max: 2, run: (ctx) => transact(ctx, true) },
   { name: 'show-log', usage: '[db]', min: 0, max: 1, run: doShowLog },
+  { name: 'needs-conversion', usage: '[db [schema]]', min: 0, max: 2, run: doNeedsConversion },
+  { name: 'compare-versions', usage: 'a op b', min: 3, max: 3, run: doCompareVersions },
 ];
 
 export function toolUsage(io: ToolIo, program: string): string {
@@ -282,6 +309,8 @@ usage: ${program} [OPTIONS] COMMAND [ARG...]
   schema-cksum [SCHEMA]   report SCHEMA's checksum
   query [DB] TRNS         execute read-only transaction on DB
   transact [DB] TRNS      execute read/write transaction on DB
+  needs-conversion [DB [SCHEMA]]  does DB need conversion to SCHEMA?
+  compare-versions A OP B  compare OVSDB schema version numbers
   [-m]... show-log [DB]   print DB's log entries
 The default DB is ${db}.
 The default SCHEMA is ${schema}.
