@@ -17,6 +17,25 @@ import type { ToolIo } from './tool-io';
 const main = path.join(__dirname, '..', 'cli', 'main.js');
 const nbSchema = '/usr/share/ovn/ovn-nb.ovsschema';
 const sbSchema = '/usr/share/ovn/ovn-sb.ovsschema';
+/** A schema with every atomic type, constraints, references and odd strings, to exercise cell printing. */
+const typesSchema = {
+  name: 'Types', version: '1.2.3', tables: {
+    Every: {
+      columns: {
+        i: { type: 'integer' }, r: { type: 'real' }, b: { type: 'boolean' }, s: { type: 'string' }, u: { type: 'uuid' },
+        e: { type: { key: { type: 'string', enum: ['set', ['one', 'two', 'three']] } } },
+        ri: { type: { key: { type: 'integer', minInteger: -5, maxInteger: 500 }, min: 0, max: 3 } },
+        reals: { type: { key: 'real', min: 0, max: 'unlimited' } },
+        m: { type: { key: 'integer', value: 'real', min: 0, max: 'unlimited' } },
+        strong: { type: { key: { type: 'uuid', refTable: 'Child' }, min: 0, max: 'unlimited' } },
+        weak: { type: { key: { type: 'uuid', refTable: 'Child', refType: 'weak' }, min: 0, max: 1 } },
+        flags: { type: { key: 'string', value: 'boolean', min: 0, max: 'unlimited' } },
+      },
+      isRoot: true,
+    },
+    Child: { columns: { name: { type: 'string' }, n: { type: { key: 'integer', min: 0, max: 1 } } }, indexes: [['name']] },
+  },
+};
 
 interface Run {
   readonly code: number | null;
@@ -84,6 +103,19 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
     // The server's files are made and filled by our ovsdb-tool: upstream must read them.
     assert.equal(tool('create', 'nb.db', nbSchema).code, 0);
     assert.equal(tool('create', 'sb.db', sbSchema).code, 0);
+    fs.writeFileSync(path.join(dir, 'types.ovsschema'), JSON.stringify(typesSchema));
+    assert.equal(tool('create', 'types.db', path.join(dir, 'types.ovsschema')).code, 0);
+    const types = tool('transact', 'types.db', JSON.stringify(['Types',
+      { op: 'insert', table: 'Child', row: { name: 'c1', n: 7 }, 'uuid-name': 'c1' },
+      { op: 'insert', table: 'Child', row: { name: 'c 2 "q"' }, 'uuid-name': 'c2' },
+      { op: 'insert', table: 'Every', row: { i: -42, r: 0.1, b: true, s: 'true', u: ['uuid', '01234567-89ab-cdef-0123-456789abcdef'], e: 'two', ri: ['set', [500, -5, 3]],
+        reals: ['set', [1e-7, 2.5, 1e21, 3]], m: ['map', [[2, 0.5], [1, 1.25e100]]], strong: ['set', [['named-uuid', 'c1'], ['named-uuid', 'c2']]],
+        weak: ['named-uuid', 'c2'], flags: ['map', [['a=b', true], ['', false], ['é ü', true]]] } },
+      { op: 'insert', table: 'Every', row: { e: 'one', s: 'tab\there\nnewline, "quoted" & <b>', r: -0.000001 } },
+      { op: 'insert', table: 'Every', row: { e: 'three', s: '123abc', i: 9007199254740991 } },
+    ]));
+    assert.equal(types.code, 0, types.stderr);
+    assert.doesNotMatch(types.stdout, /"error"/, types.stdout);
     const fill = tool('transact', 'nb.db',
       '["OVN_Northbound",{"op":"insert","table":"Logical_Switch","row":{"name":"sw0","other_config":["map",[["a","b"],["x y","1"]]]},"uuid-name":"s"},' +
       '{"op":"insert","table":"Logical_Switch_Port","row":{"name":"p1","addresses":["set",["00:00:00:00:00:01 10.0.0.1","unknown"]]},"uuid-name":"p"},' +
@@ -92,7 +124,7 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
       '{"op":"insert","table":"ACL","row":{"priority":1001,"direction":"to-lport","match":"ip4 && \\"quoted\\", <html> & more","action":"allow"}}]');
     assert.equal(fill.code, 0, fill.stderr);
     assert.doesNotMatch(fill.stdout, /"error"/, fill.stdout);
-    server = spawn('ovsdb-server', [`--remote=punix:${dir}/db.sock`, `--unixctl=${dir}/ctl`, `--log-file=${dir}/server.log`, path.join(dir, 'nb.db'), path.join(dir, 'sb.db')], { env, stdio: 'ignore' });
+    server = spawn('ovsdb-server', [`--remote=punix:${dir}/db.sock`, `--unixctl=${dir}/ctl`, `--log-file=${dir}/server.log`, path.join(dir, 'nb.db'), path.join(dir, 'sb.db'), path.join(dir, 'types.db')], { env, stdio: 'ignore' });
     for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, 'db.sock')); i++) await sleep(50);
     assert.ok(fs.existsSync(path.join(dir, 'db.sock')), 'ovsdb-server did not start');
   });
@@ -121,6 +153,10 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
     const formats = [[], ['--format=list'], ['--format=csv'], ['--format=html'], ['--format=json'], ['--format=json', '--pretty'], ['--bare'],
       ['--data=json'], ['--data=bare', '--format=list'], ['--no-headings'], ['--max-column-width=12'], ['-f', 'csv', '-d', 'json']];
     for (const f of formats) await same(...f, 'dump', 'OVN_Northbound');
+    for (const f of formats) await same(...f, 'dump', 'Types');
+    await same('list-columns', 'Types');
+    await same('get-schema', 'Types');
+    await same('query', '["Types",{"op":"select","table":"Every","where":[["i","==",-42]]}]');
     await same('dump', 'OVN_Northbound', 'Logical_Switch');
     await same('dump', 'OVN_Northbound', 'Logical_Switch', 'name', 'ports', 'other_config');
     await same('dump', 'OVN_Southbound');
