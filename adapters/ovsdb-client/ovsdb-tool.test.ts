@@ -212,6 +212,8 @@ describe('ovn-ts ovsdb-tool vs upstream ovsdb-tool', function () {
     const before = same('query', 'a.db', select).stdout;
     assert.equal(ours('compact', 'a.db', 'b.db').code, 0);
     assert.equal(ours('compact', 'a.db').code, 0);
+    assert.equal(fs.statSync(path.join(dir, 'a.db')).mode & 0o777, 0o640);
+    assert.equal(fs.statSync(path.join(dir, 'b.db')).mode & 0o777, 0o640);
     assert.equal(same('query', 'a.db', select).stdout, before);
     assert.equal(same('query', 'b.db', select).stdout, before);
     assert.equal(theirs('show-log', 'a.db').stdout.split('\n').filter((l) => l.startsWith('record')).length, 2);

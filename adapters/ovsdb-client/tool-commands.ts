@@ -81,6 +81,7 @@ function doCompact(ctx: ToolContext): void {
   const record = snapshotRecord(opened.db, `compacted by ovn-ts ovsdb-tool (upstream ${upstreamToolVersion} format)`, ctx.io.nowMs());
   if (target === undefined) {
     opened.log!.compact(schemaJson, record);
+    fs.chmodSync(dbFile, 0o640); // as upstream's rewritten file
     return;
   }
   const { storage, name } = storageFor(target);
