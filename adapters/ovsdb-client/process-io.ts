@@ -6,7 +6,18 @@ import { formatVlogLine } from '../node/vlog-format';
 import { ToolExit } from './tool-exit';
 import type { ToolIo } from './tool-io';
 
+let stdoutGuarded = false;
+
 export function processIo(): ToolIo {
+  if (!stdoutGuarded) {
+    // A reader that goes away (`ovsdb-client monitor ... | head -1`) ends the tool quietly, as upstream
+    // ends on its failed write, instead of an unhandled EPIPE stack trace.
+    stdoutGuarded = true;
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(1);
+      throw e;
+    });
+  }
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
