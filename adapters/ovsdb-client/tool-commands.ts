@@ -293,6 +293,9 @@ const commands: ToolCommand[] = [
   { name: 'compare-versions', usage: 'a op b', min: 3, max: 3, run: doCompareVersions },
 ];
 
+/** Upstream commands we do not implement: clustered databases and schema conversion. */
+const unsupportedCommands = ['create-cluster', 'join-cluster', 'convert', 'db-cid', 'db-sid', 'db-local-address', 'check-cluster', 'cluster-to-standalone', 'list-commands'];
+
 export function toolUsage(io: ToolIo, program: string): string {
   const db = `${ovsDbdir(io.env)}/conf.db`;
   const schema = `${ovsPkgdatadir(io.env)}/vswitch.ovsschema`;
@@ -356,6 +359,7 @@ export function runOvsdbTool(args: readonly string[], io: ToolIo): number {
     return 0;
   }
   const command = commands.find((c) => c.name === name);
+  if (!command && unsupportedCommands.includes(name)) fatal(`command '${name}' is not supported by ovn-ts ovsdb-tool (standalone databases only; no conversion)`);
   if (!command) fatal(`unknown command '${name}'; use --help for help`);
   if (rest.length < command.min) fatal(`'${name}' command requires at least ${command.min} arguments`);
   if (rest.length > command.max) fatal(`'${name}' command takes at most ${command.max} arguments`);
