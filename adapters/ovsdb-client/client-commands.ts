@@ -1,7 +1,7 @@
 // `ovsdb-client`, compatible with upstream's (ovsdb-client(1)): same commands, arguments, defaults,
 // output formats and error texts. Supported: list-dbs, get-schema, get-schema-version, get-schema-cksum,
-// list-tables, list-columns, transact, query, dump, monitor, monitor-cond, monitor-cond-since, lock, steal,
-// unlock. Not supported (clear error): wait, convert, needs-conversion, backup, restore; --detach;
+// list-tables, list-columns, transact, query, dump, backup, monitor, monitor-cond, monitor-cond-since, lock,
+// steal, unlock. Not supported (clear error): wait, convert, needs-conversion, restore; --detach;
 // ssl and passive remotes; several remotes at once.
 
 import { isJsonObject, type JsonValue } from '../../core/json';
@@ -9,6 +9,7 @@ import { columnTypeToJson } from '../../core/ovsdb/schema';
 import { uuidType } from '../../core/ovsdb/schema/types';
 import { type CellFormat, type TableFormat, type TableStyle, cellFormats, defaultTableStyle, jsonCell, tableFormats, textCell, upstreamColumnOrder, upstreamSchemaJson, upstreamTableOrder } from '../../core/ovsdb/format';
 import { ClientContext, type ClientOptions, parseJsonArgument } from './client-context';
+import { doBackup } from './client-backup';
 import { doDump } from './client-dump';
 import { doLock } from './client-lock';
 import { doMonitor, doMonitorCond, doMonitorCondSince } from './client-monitor';
@@ -205,13 +206,14 @@ const commands: ClientCommand[] = [
   { name: 'monitor', need: 'database', min: 1, max: Infinity, run: (ctx, rpc, db, args) => doMonitor(ctx, rpc!, db!, args) },
   { name: 'monitor-cond', need: 'database', min: 2, max: 3, run: (ctx, rpc, db, args) => doMonitorCond(ctx, rpc!, db!, args) },
   { name: 'monitor-cond-since', need: 'database', min: 2, max: 4, run: (ctx, rpc, db, args) => doMonitorCondSince(ctx, rpc!, db!, args) },
+  { name: 'backup', need: 'database', min: 0, max: 0, run: (ctx, rpc, db) => doBackup(ctx, rpc!, db!) },
   { name: 'dump', need: 'database', min: 0, max: Infinity, run: (ctx, rpc, db, args) => doDump(ctx, rpc!, db!, args) },
   { name: 'lock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'lock', args[0]!) },
   { name: 'steal', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'steal', args[0]!) },
   { name: 'unlock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'unlock', args[0]!) },
 ];
 
-const unsupported = ['wait', 'convert', 'needs-conversion', 'backup', 'restore'];
+const unsupported = ['wait', 'convert', 'needs-conversion', 'restore'];
 
 export function clientUsage(io: ToolIo): string {
   return `ovsdb-client: Open vSwitch database JSON-RPC client (ovn-ts)
@@ -265,6 +267,9 @@ Valid commands are:
 
   dump [SERVER] [DATABASE]
     dump contents of DATABASE on SERVER to stdout
+
+  backup [SERVER] [DATABASE] > SNAPSHOT
+    dump database contents in the form of a database file
 
   lock [SERVER] LOCK
     create or wait for LOCK in SERVER

@@ -20,6 +20,8 @@ export function processIo(): ToolIo {
   }
   return {
     stdout: (text) => process.stdout.write(text),
+    stdoutBytes: (bytes) => process.stdout.write(bytes),
+    stdoutIsTty: process.stdout.isTTY === true,
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     nowMs: () => Date.now(),

@@ -5,6 +5,10 @@ import type { Random } from '../../core/runtime/random';
 
 export interface ToolIo {
   stdout(text: string): void;
+  /** Raw bytes to stdout (database records); defaults to decoding them as UTF-8 through stdout(). */
+  stdoutBytes?(bytes: Uint8Array): void;
+  /** True when stdout is a terminal (backup refuses to write there). */
+  readonly stdoutIsTty?: boolean;
   stderr(text: string): void;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Wall-clock milliseconds since the epoch. */
