@@ -1,7 +1,7 @@
 // `ovsdb-client`, compatible with upstream's (ovsdb-client(1)): same commands, arguments, defaults,
 // output formats and error texts. Supported: list-dbs, get-schema, get-schema-version, get-schema-cksum,
 // list-tables, list-columns, transact, query, dump, backup, monitor, monitor-cond, monitor-cond-since, lock,
-// steal, unlock. Not supported (clear error): wait, convert, needs-conversion, restore; --detach;
+// steal, unlock, wait. Not supported (clear error): convert, needs-conversion, restore; --detach;
 // ssl and passive remotes; several remotes at once.
 
 import { isJsonObject, type JsonValue } from '../../core/json';
@@ -11,6 +11,7 @@ import { type CellFormat, type TableFormat, type TableStyle, cellFormats, defaul
 import { ClientContext, type ClientOptions, parseJsonArgument } from './client-context';
 import { doBackup } from './client-backup';
 import { doDump } from './client-dump';
+import { doWait } from './client-wait';
 import { doLock } from './client-lock';
 import { doMonitor, doMonitorCond, doMonitorCondSince } from './client-monitor';
 import { ClientRpc } from './client-rpc';
@@ -207,13 +208,14 @@ const commands: ClientCommand[] = [
   { name: 'monitor-cond', need: 'database', min: 2, max: 3, run: (ctx, rpc, db, args) => doMonitorCond(ctx, rpc!, db!, args) },
   { name: 'monitor-cond-since', need: 'database', min: 2, max: 4, run: (ctx, rpc, db, args) => doMonitorCondSince(ctx, rpc!, db!, args) },
   { name: 'backup', need: 'database', min: 0, max: 0, run: (ctx, rpc, db) => doBackup(ctx, rpc!, db!) },
+  { name: 'wait', need: 'none', min: 2, max: 3, run: (ctx, _rpc, _db, args) => doWait(ctx, args) },
   { name: 'dump', need: 'database', min: 0, max: Infinity, run: (ctx, rpc, db, args) => doDump(ctx, rpc!, db!, args) },
   { name: 'lock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'lock', args[0]!) },
   { name: 'steal', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'steal', args[0]!) },
   { name: 'unlock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'unlock', args[0]!) },
 ];
 
-const unsupported = ['wait', 'convert', 'needs-conversion', 'restore'];
+const unsupported = ['convert', 'needs-conversion', 'restore'];
 
 export function clientUsage(io: ToolIo): string {
   return `ovsdb-client: Open vSwitch database JSON-RPC client (ovn-ts)
@@ -264,6 +266,10 @@ Valid commands are:
 
   monitor [SERVER] [DATABASE] ALL
     monitor all changes to all columns in all tables
+
+  wait [SERVER] DATABASE STATE
+    wait until DATABASE reaches STATE ("added" or "connected" or "removed")
+    in DATBASE on SERVER.
 
   dump [SERVER] [DATABASE]
     dump contents of DATABASE on SERVER to stdout

@@ -332,6 +332,19 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
     }
   });
 
+  it('waits for a database state as upstream does (reconnect log lines included)', async () => {
+    const strip = (text: string): string => text.replace(/^[^|]*\|/gm, '');
+    for (const args of [['wait', 'OVN_Northbound', 'connected'], ['wait', `unix:${dir}/db.sock`, 'Types', 'added'], ['wait', 'OVN_Northbound', 'bogus']]) {
+      const a = spawnSync(process.execPath, [main, 'ovsdb-client', ...args], { env, encoding: 'utf8' });
+      const b = theirs(...args);
+      assert.deepEqual({ code: a.status, stdout: a.stdout, stderr: strip(a.stderr) }, { ...b, stderr: strip(b.stderr) }, args.join(' '));
+    }
+    // "removed" for a database the server has blocks until it goes away: stopped by --timeout here.
+    const r = spawnSync(process.execPath, [main, 'ovsdb-client', '--timeout=1', 'wait', 'Types', 'removed'], { env, encoding: 'utf8' });
+    assert.equal(r.signal, 'SIGALRM');
+    assert.match(r.stderr, /\|fatal_signal\|WARN\|terminating with signal 14 \(Alarm clock\)\n$/);
+  });
+
   it('prints --timestamp lines above monitor tables', async () => {
     const p = spawn(process.execPath, [main, 'ovsdb-client', '--timestamp', 'monitor', 'OVN_Northbound', 'NB_Global', 'name'], { env });
     const out: string[] = [];

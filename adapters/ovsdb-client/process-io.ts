@@ -7,6 +7,12 @@ import { ToolExit } from './tool-exit';
 import type { ToolIo } from './tool-io';
 
 let stdoutGuarded = false;
+/** Serial number of the last console log line this process wrote (upstream numbers them from 1). */
+let vlogSerial = 0;
+
+function writeVlog(module: string, level: 'info' | 'warn', message: string): void {
+  process.stderr.write(`${formatVlogLine(Date.now(), ++vlogSerial, module, level, message, 'console')}\n`);
+}
 
 export function processIo(): ToolIo {
   if (!stdoutGuarded) {
@@ -22,6 +28,7 @@ export function processIo(): ToolIo {
     stdout: (text) => process.stdout.write(text),
     stdoutBytes: (bytes) => process.stdout.write(bytes),
     stdoutIsTty: process.stdout.isTTY === true,
+    vlog: writeVlog,
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     nowMs: () => Date.now(),
@@ -58,7 +65,9 @@ export function runAsyncTool(program: string, io: ToolIo, body: (armTimeout: (se
   const handlers = new Map<NodeJS.Signals, () => void>();
   const terminate = (signal: NodeJS.Signals): void => {
     const [number, name] = signalNumbers[signal]!;
-    io.stderr(`${formatVlogLine(io.nowMs(), 1, 'fatal_signal', 'warn', `terminating with signal ${number} (${name})`, 'console')}\n`);
+    const message = `terminating with signal ${number} (${name})`;
+    if (io.vlog) io.vlog('fatal_signal', 'warn', message);
+    else io.stderr(`${formatVlogLine(io.nowMs(), 1, 'fatal_signal', 'warn', message, 'console')}\n`);
     for (const [s, h] of handlers) process.removeListener(s, h);
     process.kill(process.pid, signal);
   };

@@ -11,6 +11,8 @@ export interface ToolIo {
   readonly stdoutIsTty?: boolean;
   stderr(text: string): void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** An upstream-style console log line on stderr ("TIME|SERIAL|module|LEVEL|message"); absent: not logged. */
+  vlog?(module: string, level: 'info' | 'warn', message: string): void;
   /** Wall-clock milliseconds since the epoch. */
   nowMs(): number;
   readonly random: Random;
