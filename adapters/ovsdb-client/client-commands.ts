@@ -1,13 +1,13 @@
 // `ovsdb-client`, compatible with upstream's (ovsdb-client(1)): same commands, arguments, defaults,
 // output formats and error texts. Supported: list-dbs, get-schema, get-schema-version, get-schema-cksum,
 // list-tables, list-columns, transact, query, dump, backup, monitor, monitor-cond, monitor-cond-since, lock,
-// steal, unlock, wait. Not supported (clear error): convert, needs-conversion, restore; --detach;
+// steal, unlock, wait, convert, needs-conversion. Not supported (clear error): restore; --detach;
 // ssl and passive remotes; several remotes at once.
 
 import { isJsonObject, type JsonValue } from '../../core/json';
 import { columnTypeToJson } from '../../core/ovsdb/schema';
 import { uuidType } from '../../core/ovsdb/schema/types';
-import { type CellFormat, type TableFormat, type TableStyle, cellFormats, defaultTableStyle, jsonCell, tableFormats, textCell, upstreamColumnOrder, upstreamSchemaJson, upstreamTableOrder } from '../../core/ovsdb/format';
+import { type CellFormat, type TableFormat, type TableStyle, cellFormats, defaultTableStyle, jsonCell, jsonToText, tableFormats, textCell, upstreamColumnOrder, upstreamSchemaJson, upstreamTableOrder } from '../../core/ovsdb/format';
 import { ClientContext, type ClientOptions, parseJsonArgument } from './client-context';
 import { doBackup } from './client-backup';
 import { doDump } from './client-dump';
@@ -16,6 +16,7 @@ import { doLock } from './client-lock';
 import { doMonitor, doMonitorCond, doMonitorCondSince } from './client-monitor';
 import { ClientRpc } from './client-rpc';
 import { getoptLong, type OptionSpec } from './getopt';
+import { readSchemaFile } from './schema-file';
 import { fatal } from './tool-exit';
 import { type ToolIo, ovsRundir } from './tool-io';
 
@@ -158,6 +159,21 @@ async function transactCommand(ctx: ClientContext, args: string[], query: boolea
   ctx.printJson(result);
 }
 
+/** `convert [SERVER] SCHEMA` and `needs-conversion [SERVER] SCHEMA`, for the database SCHEMA names. */
+async function schemaCommand(ctx: ClientContext, args: string[], convert: boolean): Promise<void> {
+  const schema = readSchemaFile(args[args.length - 1]!);
+  const { rpc } = await openRpc(ctx, 1, 'database', args, schema.name);
+  const schemaJson = upstreamSchemaJson(schema);
+  if (!convert) {
+    const current = await ctx.fetchSchema(rpc, schema.name);
+    const same = jsonToText(upstreamSchemaJson(current), { sort: true }) === jsonToText(schemaJson, { sort: true });
+    ctx.io.stdout(same ? 'no\n' : 'yes\n');
+    return;
+  }
+  await ctx.sendDbChangeAware(rpc);
+  ctx.check(await rpc.request('convert', [schema.name, schemaJson]));
+}
+
 const commands: ClientCommand[] = [
   {
     name: 'list-dbs', need: 'rpc', min: 0, max: 0,
@@ -208,6 +224,8 @@ const commands: ClientCommand[] = [
   { name: 'monitor-cond', need: 'database', min: 2, max: 3, run: (ctx, rpc, db, args) => doMonitorCond(ctx, rpc!, db!, args) },
   { name: 'monitor-cond-since', need: 'database', min: 2, max: 4, run: (ctx, rpc, db, args) => doMonitorCondSince(ctx, rpc!, db!, args) },
   { name: 'backup', need: 'database', min: 0, max: 0, run: (ctx, rpc, db) => doBackup(ctx, rpc!, db!) },
+  { name: 'convert', need: 'none', min: 1, max: 2, run: (ctx, _rpc, _db, args) => schemaCommand(ctx, args, true) },
+  { name: 'needs-conversion', need: 'none', min: 1, max: 2, run: (ctx, _rpc, _db, args) => schemaCommand(ctx, args, false) },
   { name: 'wait', need: 'none', min: 2, max: 3, run: (ctx, _rpc, _db, args) => doWait(ctx, args) },
   { name: 'dump', need: 'database', min: 0, max: Infinity, run: (ctx, rpc, db, args) => doDump(ctx, rpc!, db!, args) },
   { name: 'lock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'lock', args[0]!) },
@@ -215,7 +233,7 @@ const commands: ClientCommand[] = [
   { name: 'unlock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'unlock', args[0]!) },
 ];
 
-const unsupported = ['convert', 'needs-conversion', 'restore'];
+const unsupported = ['restore'];
 
 export function clientUsage(io: ToolIo): string {
   return `ovsdb-client: Open vSwitch database JSON-RPC client (ovn-ts)
@@ -266,6 +284,12 @@ Valid commands are:
 
   monitor [SERVER] [DATABASE] ALL
     monitor all changes to all columns in all tables
+
+  convert [SERVER] SCHEMA
+    convert database on SERVER named in SCHEMA to SCHEMA.
+
+  needs-conversion [SERVER] SCHEMA
+    tests whether SCHEMA's db on SERVER needs conversion.
 
   wait [SERVER] DATABASE STATE
     wait until DATABASE reaches STATE ("added" or "connected" or "removed")

@@ -354,4 +354,20 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
     await new Promise((resolve) => p.on('exit', resolve));
     assert.match(out.join(''), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\nrow +action +name\n-+ -+ -+\n[0-9a-f-]{36} initial +g\n$/);
   });
+
+  it('checks whether a database needs conversion and converts it through the server (runs last: changes Types)', async () => {
+    const newer = JSON.parse(JSON.stringify(typesSchema)) as typeof typesSchema & { tables: { Child: { columns: Record<string, unknown> } } };
+    newer.version = '1.3.0';
+    newer.tables.Child.columns.extra = { type: { key: 'string', min: 0, max: 1 } };
+    const file = path.join(dir, 'types-1.3.0.ovsschema');
+    fs.writeFileSync(file, JSON.stringify(newer));
+    assert.equal((await same('needs-conversion', file)).stdout, 'yes\n');
+    assert.equal((await same('needs-conversion', path.join(dir, 'types.ovsschema'))).stdout, 'no\n');
+    await same('convert', path.join(dir, 'nonexistent.ovsschema'));
+    const converted = await ours('convert', file);
+    assert.deepEqual(converted, { code: 0, stdout: '', stderr: '' });
+    assert.equal((await same('get-schema-version', 'Types')).stdout, '1.3.0\n');
+    assert.equal((await same('needs-conversion', file)).stdout, 'no\n');
+    await same('dump', 'Types');
+  });
 });
