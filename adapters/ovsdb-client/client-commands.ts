@@ -1,7 +1,7 @@
 // `ovsdb-client`, compatible with upstream's (ovsdb-client(1)): same commands, arguments, defaults,
 // output formats and error texts. Supported: list-dbs, get-schema, get-schema-version, get-schema-cksum,
 // list-tables, list-columns, transact, query, dump, backup, monitor, monitor-cond, monitor-cond-since, lock,
-// steal, unlock, wait, convert, needs-conversion. Not supported (clear error): restore; --detach;
+// steal, unlock, wait, convert, needs-conversion, restore. Not supported (clear error): --detach;
 // ssl and passive remotes; several remotes at once.
 
 import { isJsonObject, type JsonValue } from '../../core/json';
@@ -11,6 +11,7 @@ import { type CellFormat, type TableFormat, type TableStyle, cellFormats, defaul
 import { ClientContext, type ClientOptions, parseJsonArgument } from './client-context';
 import { doBackup } from './client-backup';
 import { doDump } from './client-dump';
+import { doRestore } from './client-restore';
 import { doWait } from './client-wait';
 import { doLock } from './client-lock';
 import { doMonitor, doMonitorCond, doMonitorCondSince } from './client-monitor';
@@ -55,7 +56,7 @@ export const maxTimeoutSeconds = 4294967295;
 function parseOptions(args: readonly string[], io: ToolIo): { options: ClientOptions; operands: string[]; exit: number | null } {
   const parsed = getoptLong(args, clientOptions);
   let style: TableStyle = { ...defaultTableStyle, format: 'table' };
-  const options: ClientOptions = { style, timestamp: false, dbChangeAware: -1, timeoutSeconds: 0 };
+  const options: ClientOptions = { style, timestamp: false, dbChangeAware: -1, timeoutSeconds: 0, force: false };
   for (const o of parsed.options) {
     const v = o.value ?? '';
     switch (o.name) {
@@ -67,6 +68,9 @@ function parseOptions(args: readonly string[], io: ToolIo): { options: ClientOpt
         return { options, operands: [], exit: 0 };
       case 'timestamp':
         options.timestamp = true;
+        break;
+      case 'force':
+        options.force = true;
         break;
       case 'timeout': {
         const n = /^[0-9]+$/.test(v) ? Number(v) : NaN;
@@ -102,7 +106,7 @@ function parseOptions(args: readonly string[], io: ToolIo): { options: ClientOpt
         style = { ...style, maxColumnWidth: Number(/^\s*[-+]?[0-9]*/.exec(v)![0].trim() || '0') || 0 };
         break;
       default:
-        break; // --force, --[no-]leader-only, --verbose, --log-file: accepted, no effect here
+        break; // --[no-]leader-only, --verbose, --log-file: accepted, no effect here
     }
   }
   options.style = style;
@@ -227,13 +231,14 @@ const commands: ClientCommand[] = [
   { name: 'convert', need: 'none', min: 1, max: 2, run: (ctx, _rpc, _db, args) => schemaCommand(ctx, args, true) },
   { name: 'needs-conversion', need: 'none', min: 1, max: 2, run: (ctx, _rpc, _db, args) => schemaCommand(ctx, args, false) },
   { name: 'wait', need: 'none', min: 2, max: 3, run: (ctx, _rpc, _db, args) => doWait(ctx, args) },
+  { name: 'restore', need: 'database', min: 0, max: 0, run: (ctx, rpc, db) => doRestore(ctx, rpc!, db!, ctx.options.force) },
   { name: 'dump', need: 'database', min: 0, max: Infinity, run: (ctx, rpc, db, args) => doDump(ctx, rpc!, db!, args) },
   { name: 'lock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'lock', args[0]!) },
   { name: 'steal', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'steal', args[0]!) },
   { name: 'unlock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'unlock', args[0]!) },
 ];
 
-const unsupported = ['restore'];
+const unsupported: string[] = [];
 
 export function clientUsage(io: ToolIo): string {
   return `ovsdb-client: Open vSwitch database JSON-RPC client (ovn-ts)
@@ -300,6 +305,9 @@ Valid commands are:
 
   backup [SERVER] [DATABASE] > SNAPSHOT
     dump database contents in the form of a database file
+
+  [--force] restore [SERVER] [DATABASE] < SNAPSHOT
+    restore database contents from a database file
 
   lock [SERVER] LOCK
     create or wait for LOCK in SERVER

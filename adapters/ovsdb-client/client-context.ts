@@ -18,6 +18,8 @@ export interface ClientOptions {
   /** -1: use db_change_aware if available; 0: never; 1: require (upstream's --[no-]db-change-aware). */
   dbChangeAware: number;
   timeoutSeconds: number;
+  /** --force: restore despite schema differences. */
+  force: boolean;
 }
 
 export class ClientContext {

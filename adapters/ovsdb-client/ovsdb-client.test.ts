@@ -246,7 +246,7 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
       return { args, a, b, oa: collect(a), ob: collect(b) };
     });
     const untilAllStarted = async (): Promise<void> => {
-      for (let i = 0; i < 200 && started.some((s) => s.oa.out.length === 0 || s.ob.out.length === 0); i++) await sleep(25);
+      for (let i = 0; i < 300 && started.some((s) => s.oa.out.length === 0 || s.ob.out.length === 0); i++) await sleep(50);
     };
     await untilAllStarted();
     await sleep(300);
@@ -254,7 +254,9 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
       '{"op":"update","table":"Logical_Switch","where":[["name","==","sw0"]],"row":{"other_config":["map",[["a","c"]]]}},{"op":"delete","table":"Logical_Switch","where":[["name","==","sw1"]]}]');
     await sleep(400);
     upstreamTransact('["OVN_Northbound",{"op":"update","table":"Logical_Switch","where":[["name","==","m1"]],"row":{"name":"sw1"}},{"op":"mutate","table":"NB_Global","where":[],"mutations":[["nb_cfg","+=",1]]}]');
-    await sleep(600);
+    // Give every monitor time to print both updates (generously: the machine may be busy).
+    for (let i = 0; i < 100 && started.some((s) => s.oa.out.join('') !== s.ob.out.join('')); i++) await sleep(50);
+    await sleep(300);
     for (const s of started) {
       s.a.kill('SIGTERM');
       s.b.kill('SIGTERM');
@@ -353,6 +355,38 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
     p.kill('SIGTERM');
     await new Promise((resolve) => p.on('exit', resolve));
     assert.match(out.join(''), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\nrow +action +name\n-+ -+ -+\n[0-9a-f-]{36} initial +g\n$/);
+  });
+
+  it('restores a backup like upstream, and refuses a backup of another schema unless --force', async () => {
+    const backup = spawnSync('ovsdb-client', ['backup', 'Types'], { env }).stdout;
+    const dumpNames = async (): Promise<string> => (await same('dump', 'Types', 'Every', 's', 'i', 'r', 'reals', 'm', 'flags')).stdout;
+    const before = await dumpNames();
+    assert.equal(theirs('transact', '["Types",{"op":"delete","table":"Every","where":[["i","==",-42]]}]').code, 0);
+    assert.notEqual(await dumpNames(), before);
+    // Upstream needs a seekable standard input (a file, as in "< SNAPSHOT"), so both read from a file.
+    const restore = (args: readonly string[], input: Buffer, program: 'ours' | 'theirs' = 'ours'): Run => {
+      const file = path.join(dir, 'stdin.bak');
+      fs.writeFileSync(file, input);
+      const fd = fs.openSync(file, 'r');
+      try {
+        const r = program === 'ours'
+          ? spawnSync(process.execPath, [main, 'ovsdb-client', ...args], { env, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' })
+          : spawnSync('ovsdb-client', args, { env, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+    assert.deepEqual(restore(['restore', 'Types'], backup), { code: 0, stdout: '', stderr: '' });
+    assert.equal(await dumpNames(), before);
+    // References were restored too: the strong and weak references still lead to the children.
+    const refs = await ours('query', '["Types",{"op":"select","table":"Every","where":[["i","==",-42]],"columns":["strong","weak"]}]');
+    assert.match(refs.stdout, /"strong":\["set",\[\["uuid",/);
+    for (const [args, input] of [[['restore', 'OVN_Northbound'], backup], [['restore', 'Types'], Buffer.alloc(0)], [['restore', 'Types'], Buffer.from('garbage\n')]] as const) {
+      const a = restore(args, input);
+      assert.deepEqual(a, restore(args, input, 'theirs'), args.join(' '));
+      assert.equal(a.code, 1);
+    }
   });
 
   it('checks whether a database needs conversion and converts it through the server (runs last: changes Types)', async () => {

@@ -1,6 +1,7 @@
 // The ToolIo of the running process, and the wrapper that turns ToolExit into upstream's
 // "PROGRAM: message" line and exit status.
 
+import * as fs from 'node:fs';
 import { createNodeRandom } from '../node/node-random';
 import { formatVlogLine } from '../node/vlog-format';
 import { ToolExit } from './tool-exit';
@@ -29,6 +30,8 @@ export function processIo(): ToolIo {
     stdoutBytes: (bytes) => process.stdout.write(bytes),
     stdoutIsTty: process.stdout.isTTY === true,
     vlog: writeVlog,
+    readStdin: () => new Uint8Array(fs.readFileSync(0)),
+    stdinIsTty: process.stdin.isTTY === true,
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     nowMs: () => Date.now(),

@@ -93,7 +93,7 @@ function doCompact(ctx: ToolContext): void {
 
 function doDbField(field: 'name' | 'version' | 'cksum') {
   return (ctx: ToolContext): void => {
-    const { schema } = openLog(ctx.args[0] ?? ctx.defaultDb(), { writable: false });
+    const { schema } = openSchemaOnly(ctx.args[0] ?? ctx.defaultDb());
     ctx.io.stdout(`${field === 'name' ? schema.name : field === 'version' ? schema.version : schema.cksum ?? ''}\n`);
   };
 }
@@ -121,6 +121,19 @@ function doDbIs(model: 'clustered' | 'standalone') {
     if (!isClustered && !head.startsWith('OVSDB JSON')) fatal(`ovsdb error: ${file}: unexpected file format`);
     if (isClustered !== (model === 'clustered')) throw new ExitStatus(2);
   };
+}
+
+/** The schema record alone (upstream's db-name/db-version/db-cksum read nothing further). */
+function openSchemaOnly(file: string): { schema: ReturnType<typeof parseDatabaseSchema> } {
+  checkFile(file);
+  const { records, error } = readLogRecordsUntilError(new Uint8Array(fs.readFileSync(file)), file);
+  if (records.length === 0) fatal(error ?? `ovsdb error: ${file}: database file contains no schema`);
+  try {
+    return { schema: parseDatabaseSchema(records[0]!.json as never) };
+  } catch (e) {
+    if (e instanceof OvsdbError) fatal(ovsdbErrorText(e));
+    throw e;
+  }
 }
 
 /** A command's non-error exit status other than 0 (db-is-clustered answers "no" with status 2). */

@@ -17,7 +17,7 @@ import type { JsonObject, JsonValue } from '../../core/json';
 import { inUpstreamObjectOrder, upstreamColumnOrder, upstreamTableOrder } from '../../core/ovsdb/format';
 import { NodeStorage } from '../node/node-storage';
 import { fatal } from './tool-exit';
-import { readLogRecords } from './upstream-log-reader';
+import { checkLogStart, readLogRecords } from './upstream-log-reader';
 
 /** Upstream's ovsdb_error_to_string: `syntax "<json>": <tag>: <details>`, parts omitted when absent. */
 export function ovsdbErrorText(e: OvsdbError, detailsPrefix = ''): string {
@@ -65,11 +65,9 @@ export function checkFile(file: string): void {
     fatal(`I/O error: ${file}: open failed (${errnoMessage(e)})`);
   }
   try {
-    const head = Buffer.alloc(16);
+    const head = Buffer.alloc(128);
     const n = fs.readSync(fd, head, 0, head.length, 0);
-    const text = head.subarray(0, n).toString('latin1');
-    if (text.startsWith('OVSDB CLUSTER')) fatal(`${file}: clustered databases are not supported by ovn-ts ovsdb-tool (only standalone)`);
-    if (!text.startsWith('OVSDB JSON ')) fatal(`ovsdb error: ${file}: unexpected file format`);
+    checkLogStart(new Uint8Array(head.subarray(0, n)), file);
   } finally {
     fs.closeSync(fd);
   }

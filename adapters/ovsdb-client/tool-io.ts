@@ -7,6 +7,9 @@ export interface ToolIo {
   stdout(text: string): void;
   /** Raw bytes to stdout (database records); defaults to decoding them as UTF-8 through stdout(). */
   stdoutBytes?(bytes: Uint8Array): void;
+  /** All of standard input (restore reads a backup from it). */
+  readStdin?(): Uint8Array;
+  readonly stdinIsTty?: boolean;
   /** True when stdout is a terminal (backup refuses to write there). */
   readonly stdoutIsTty?: boolean;
   stderr(text: string): void;

@@ -31,6 +31,21 @@ function parseHeader(line: string): { magic: string; length: number; sha1: strin
   return { magic, length, sha1: hash[1]!.toLowerCase() };
 }
 
+/**
+ * What upstream's ovsdb_log_open() checks before any record is read (for the standalone-or-clustered magic
+ * that ovsdb-tool and `restore` accept): an empty file or an unknown magic "cannot identify file type", a
+ * first line that is not a record header is an "unexpected file format".
+ */
+export function checkLogStart(bytes: Uint8Array, file: string): void {
+  if (bytes.length === 0) fatal(`ovsdb error: ${file}: cannot identify file type`);
+  const limit = Math.min(bytes.length, headerBytes);
+  const newline = bytes.subarray(0, limit).indexOf(0x0a);
+  const header = parseHeader(latin1.decode(bytes.subarray(0, newline < 0 ? limit : newline + 1)));
+  if ('printable' in header) fatal(`ovsdb error: ${file}: unexpected file format`);
+  if (header.magic === 'CLUSTER') fatal(`${file}: clustered databases are not supported by ovn-ts (only standalone)`);
+  if (header.magic !== 'JSON') fatal(`ovsdb error: ${file}: cannot identify file type`);
+}
+
 /** Every record up to the first bad one, and that one's error (upstream's message) or null. */
 export function readLogRecordsUntilError(bytes: Uint8Array, file: string): { records: LogRecord[]; error: string | null } {
   const records: LogRecord[] = [];
