@@ -238,8 +238,6 @@ const commands: ClientCommand[] = [
   { name: 'unlock', need: 'rpc', min: 1, max: 1, run: (ctx, rpc, _db, args) => doLock(ctx, rpc!, 'unlock', args[0]!) },
 ];
 
-const unsupported: string[] = [];
-
 export function clientUsage(io: ToolIo): string {
   return `ovsdb-client: Open vSwitch database JSON-RPC client (ovn-ts)
 usage: ovsdb-client [OPTIONS] COMMAND [ARG...]
@@ -354,10 +352,7 @@ export async function runOvsdbClient(args: readonly string[], io: ToolIo, onTime
     return 0;
   }
   const command = commands.find((c) => c.name === name);
-  if (!command) {
-    if (unsupported.includes(name)) fatal(`command '${name}' is not supported by ovn-ts ovsdb-client`);
-    fatal(`unknown command '${name}'; use --help for help`);
-  }
+  if (!command) fatal(`unknown command '${name}'; use --help for help`);
   let rpc: ClientRpc | null = null;
   let database: string | null = null;
   let commandArgs = rest;
