@@ -4,6 +4,8 @@
 import { Command, CommanderError } from 'commander';
 import { simCommand } from './commands/sim';
 import { ovsdbServerCommand } from './commands/ovsdb-server';
+import { ovsdbToolCommand } from './commands/ovsdb-tool';
+import { ovsdbClientCommand } from './commands/ovsdb-client';
 import { UsageError } from './usage-error';
 
 export function buildProgram(): Command {
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(simCommand());
   program.addCommand(ovsdbServerCommand());
+  program.addCommand(ovsdbToolCommand());
+  program.addCommand(ovsdbClientCommand());
   for (const c of program.commands) c.exitOverride();
   return program;
 }
