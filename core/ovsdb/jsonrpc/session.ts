@@ -27,6 +27,8 @@ export const defaultProbeIntervalMs = 5000;
 export const defaultMaxBacklogBytes = 2 * defaultMaxMessageBytes;
 /** Default bound on our own requests awaiting a reply. */
 export const defaultMaxPendingRequests = 100_000;
+/** Tolerance of the probe timer: a wake-up this close to the deadline counts as on time (see probeTick). */
+export const probeSlackMs = 1;
 /** The id upstream (and we) use for inactivity-probe echo requests. */
 export const probeEchoId = 'echo';
 
@@ -225,15 +227,17 @@ export class JsonRpcSession {
     this.timer = null;
     if (!this.open) return;
     const now = this.options.clock.nowMs();
+    // Within probeSlackMs counts as elapsed: clocks with fractional milliseconds (simulated drift) may wake
+    // a hair early, and re-arming for a remainder that rounds to nothing would spin at one instant.
     if (this.probeSentMs >= 0) {
       const waited = now - this.probeSentMs;
-      if (waited >= this.probeIntervalMs) {
+      if (waited >= this.probeIntervalMs - probeSlackMs) {
         return this.close(`no response to inactivity probe after ${waited / 1000} seconds, disconnecting`);
       }
       return this.armProbe(this.probeIntervalMs - waited);
     }
     const idle = now - this.lastReceiveMs;
-    if (idle < this.probeIntervalMs) return this.armProbe(this.probeIntervalMs - idle);
+    if (idle < this.probeIntervalMs - probeSlackMs) return this.armProbe(this.probeIntervalMs - idle);
     this.probeSentMs = now;
     this.send({ kind: 'request', method: 'echo', params: [], id: probeEchoId });
     if (this.open) this.armProbe(this.probeIntervalMs);
