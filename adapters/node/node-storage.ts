@@ -26,6 +26,12 @@ export interface NodeStorageOptions {
   readonly maxUnsyncedEntries?: number;
 }
 
+/**
+ * Bound on files kept open for appending. A database log gets one append per commit: reopening it every
+ * time cost as much as the write itself (bench:ovsdb). Least recently opened handles are closed first.
+ */
+export const maxCachedAppendFiles = 16;
+
 /** Bound on short writes in a row before a write is declared failed (each must make progress). */
 const maxShortWrites = 1_000;
 
@@ -68,6 +74,8 @@ export class NodeStorage implements Storage {
   /** Absolute paths whose entry in their parent directory we created and have not synced yet. */
   private readonly unsyncedEntries = new Set<string>();
   private readonly maxUnsyncedEntries: number;
+  /** Open O_APPEND handles by absolute path (dropped when the path is renamed or removed). */
+  private readonly appendFds = new Map<string, number>();
 
   constructor(root: string, options: NodeStorageOptions = {}) {
     this.root = nodePath.resolve(root);
@@ -105,8 +113,29 @@ export class NodeStorage implements Storage {
 
   append(path: string, data: Uint8Array): void {
     const abs = this.resolve(path, 'append');
-    const fd = this.openForWriting(abs, path, 'append', fs.constants.O_APPEND);
-    this.writeAllAndClose(fd, data, path, 'append');
+    let fd = this.appendFds.get(abs);
+    if (fd === undefined) {
+      fd = this.openForWriting(abs, path, 'append', fs.constants.O_APPEND);
+      if (this.appendFds.size >= maxCachedAppendFiles) this.dropAppendFd(this.appendFds.keys().next().value!);
+      this.appendFds.set(abs, fd);
+    }
+    try {
+      this.writeAll(fd, data, path, 'append');
+    } catch (error) {
+      this.dropAppendFd(abs);
+      throw error;
+    }
+  }
+
+  private dropAppendFd(abs: string): void {
+    const fd = this.appendFds.get(abs);
+    if (fd === undefined) return;
+    this.appendFds.delete(abs);
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // Closing an append handle can only fail for an fd that is already gone; nothing is lost.
+    }
   }
 
   truncate(path: string, length: number): void {
@@ -135,6 +164,8 @@ export class NodeStorage implements Storage {
     if (stat === null) throw new StorageError('ENOENT', `storage ${op} "${from}" failed: no such file`);
     if (!stat.isFile()) throw new StorageError('EINVAL', `storage ${op} "${from}" failed: not a regular file`);
     this.syncFile(absFrom, from, op);
+    this.dropAppendFd(absFrom);
+    this.dropAppendFd(absTo);
     this.makeParents(absTo, to, 'rename');
     try {
       fs.renameSync(absFrom, absTo);
@@ -152,6 +183,7 @@ export class NodeStorage implements Storage {
 
   remove(path: string): void {
     const abs = this.resolve(path, 'remove');
+    this.dropAppendFd(abs);
     try {
       fs.unlinkSync(abs);
     } catch (error) {
@@ -225,6 +257,14 @@ export class NodeStorage implements Storage {
 
   private writeAllAndClose(fd: number, data: Uint8Array, path: string, op: string): void {
     try {
+      this.writeAll(fd, data, path, op);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private writeAll(fd: number, data: Uint8Array, path: string, op: string): void {
+    try {
       let offset = 0;
       let shortWrites = 0;
       while (offset < data.length) {
@@ -236,8 +276,6 @@ export class NodeStorage implements Storage {
       }
     } catch (error) {
       throw storageError(op, path, error);
-    } finally {
-      fs.closeSync(fd);
     }
   }
 
@@ -283,6 +321,15 @@ export class NodeStorage implements Storage {
   }
 
   private syncFile(abs: string, path: string, op: string): void {
+    const cached = this.appendFds.get(abs);
+    if (cached !== undefined) {
+      try {
+        fs.fsyncSync(cached);
+        return;
+      } catch (error) {
+        throw storageError(op, path, error);
+      }
+    }
     let fd: number;
     try {
       fd = fs.openSync(abs, fs.constants.O_RDONLY);
