@@ -1,0 +1,67 @@
+// One logical flow to OpenFlow flows, as ovn-controller 23.03 controller/lflow.c does: table = pipeline
+// base + table_id, priority as is, cookie = first 32 bits of the logical flow's UUID, the match extended
+// with the datapath (metadata = tunnel key), the actions' prerequisites ANDed into the match, one flow
+// per OpenFlow match; conjunctive clause flows carry conjunction() actions instead of the flow's actions.
+import { flowMod, type Action, type FlowMod, type Match } from '../../openflow';
+import { checkActions } from '../check-actions';
+import { LflowError } from '../errors';
+import { combine, type Expr } from '../expr';
+import { checkMatchText } from '../match';
+import type { NameLookup } from '../lookup';
+import { parseActionsOrThrow } from '../parse-actions';
+import { annotate } from '../annotate';
+import { checkMatch } from '../check-match';
+import { parseMatchOrThrow } from '../parse-match';
+import { encodeActions } from './actions';
+import { firstTable } from './encoder';
+import type { CompileContext, Pipeline } from './context';
+import { compileMatch, toMatch, type CompiledMatch } from './match';
+
+export interface LogicalFlow {
+  readonly uuid: string;
+  readonly datapathKey: number;
+  readonly pipeline: Pipeline;
+  readonly tableId: number;
+  readonly priority: number;
+  readonly match: string;
+  readonly actions: string;
+}
+
+export interface CompiledFlow {
+  readonly flowMod: FlowMod;
+  readonly compiled: CompiledMatch;
+}
+
+/** Cookie ovn-controller gives a logical flow's OpenFlow flows: the UUID's first 32 bits. */
+export function lflowCookie(uuid: string): bigint {
+  const hex = uuid.replace(/-/g, '').slice(0, 8);
+  if (!/^[0-9a-fA-F]{8}$/.test(hex)) throw new LflowError(0, `bad logical flow UUID ${uuid}`);
+  return BigInt(`0x${hex}`);
+}
+
+export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: NameLookup): CompiledFlow[] {
+  const parsed = parseActionsOrThrow(lf.actions);
+  const checked = checkActions(parsed, { symtab: ctx.symtab, names });
+  const m = checkMatchText(lf.match, { symtab: ctx.symtab, names });
+  if (!m.ok) throw m.error;
+  const prereqs: Expr[] = checked.prereqs.map((p) => annotate(checkMatch(parseMatchOrThrow(p), { symtab: ctx.symtab, names }), ctx.symtab));
+  const expr = combine('and', [m.value.annotated, ...prereqs]);
+  const matches = compileMatch(expr, ctx);
+  const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid);
+  const cookie = lflowCookie(lf.uuid);
+  const tableId = firstTable(lf.pipeline) + lf.tableId;
+  return matches.map((c) => {
+    const acts: Action[] = c.conjunctions.length > 0
+      ? c.conjunctions.map((j) => ({ type: 'conjunction', id: j.id, clause: j.clause - 1, nClauses: j.nClauses }))
+      : actions;
+    const match: Match = toMatch(c.fields, c.conjId, BigInt(lf.datapathKey));
+    return {
+      compiled: c,
+      flowMod: flowMod({
+        tableId, priority: lf.priority, cookie, match,
+        instructions: acts.length > 0 ? [{ type: 'apply_actions', actions: acts }] : [],
+      }),
+    };
+  });
+}
+
