@@ -103,7 +103,8 @@ function agree(text: string, packet: Record<string, bigint | string>): void {
 
 describe('lflow compile: compiled OpenFlow matches mean what the expression means', function () {
   this.timeout(60_000);
-  const seed = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
+  // A fixed default seed keeps CI deterministic; set FC_SEED to explore (or replay) other seeds.
+  const seed = Number(process.env.FC_SEED ?? 20261125);
   before(() => console.log(`    fast-check seed ${seed} (FC_SEED=${seed} to replay)`));
 
   it('random expressions on random packets', function () {
