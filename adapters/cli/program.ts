@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { simCommand } from './commands/sim';
+import { traceCommand } from './commands/trace';
 import { UsageError } from './usage-error';
 
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   program.addCommand(simCommand());
+  program.addCommand(traceCommand());
   for (const c of program.commands) c.exitOverride();
   return program;
 }
