@@ -7,7 +7,6 @@ import { checkActions } from '../lflow/check-actions';
 import { checkMatch } from '../lflow/check-match';
 import { combine, type Expr } from '../lflow/expr';
 import { LflowError } from '../lflow/errors';
-import { mapLookup } from '../lflow/lookup';
 import { parseActionsOrThrow } from '../lflow/parse-actions';
 import { parseMatchOrThrow } from '../lflow/parse-match';
 import type { Actions } from '../lflow/action-syntax';
@@ -184,32 +183,44 @@ export function buildTraceDb(data: SbData, symtab: Symtab, friendlyNames = true)
     dp.mcGroups.set(g.name, { name: g.name, tunnelKey: g.tunnelKey, ports: members });
   }
   if (data.flows.length > maxFlowsCount) throw new LflowError(0, `${data.flows.length} logical flows exceed maxFlowsCount ${maxFlowsCount}`);
-  const ctx = { symtab, names: mapLookup({ ...data.addressSets }, { ...data.portGroups }) };
-  for (const f of data.flows) {
-    let match: Expr;
-    let trivial: boolean;
-    let actions: Actions;
+  // Southbound port groups are per datapath ("<tunnel key>_<name>"); a match's @name means the one of
+  // the datapath it is evaluated for (upstream expr_parse_string with dp->tunnel_key).
+  const lookupFor = (dp: Datapath | null) => ({
+    addressSet: (name: string) => data.addressSets[name],
+    portGroup: (name: string) => (dp ? data.portGroups[`${dp.tunnelKey}_${name}`] : undefined) ?? data.portGroups[name],
+  });
+  const compile = (f: SbFlow, dp: Datapath | null): Omit<Flow, 'matchText'> | null => {
+    const ctx = { symtab, names: lookupFor(dp) };
     try {
       const checked = checkMatch(parseMatchOrThrow(f.match), ctx);
-      actions = parseActionsOrThrow(f.actions);
-      const prereqs = checkActions(actions, ctx).prereqs.map((p) => checkMatch(parseMatchOrThrow(p), ctx));
-      match = annotate(combine('and', [checked, ...prereqs]), symtab);
+      const actions = parseActionsOrThrow(f.actions);
+      // Fields written inside nested blocks (icmp4 { icmp4.type = 11; ... }) belong to the new packet,
+      // so only the outer statements contribute prerequisites to the flow's match.
+      const outer = { drop: actions.drop, statements: actions.statements.map((st) => (st.type === 'action' && st.nested !== null ? { ...st, nested: [] } : st)) };
+      const prereqs = checkActions(outer, ctx).prereqs.map((p) => checkMatch(parseMatchOrThrow(p), ctx));
+      const match = noneIsUnset(annotate(combine('and', [checked, ...prereqs]), symtab));
       const only = actions.statements.length === 1 ? actions.statements[0]! : null;
-      trivial = checked.type === 'bool' && checked.value && only !== null && only.type === 'action' && only.name === 'next' && only.args === null;
+      const trivial = checked.type === 'bool' && checked.value && only !== null && only.type === 'action' && only.name === 'next' && only.args === null;
+      return {
+        uuid: f.uuid, pipeline: f.pipeline, tableId: f.tableId, priority: f.priority,
+        stageName: f.externalIds['stage-name'] ?? null, source: f.externalIds['source'] ?? null, match, trivial, actions,
+      };
     } catch (e) {
       if (!(e instanceof LflowError)) throw e;
-      warnings.push(`flow ${f.uuid}: ${e.message}`);
-      continue;
+      warnings.push(`flow ${f.uuid}${dp ? ` on ${dp.name}` : ''}: ${e.message}`);
+      return null;
     }
+  };
+  for (const f of data.flows) {
+    const perDatapath = f.match.includes('@');
+    const shared = perDatapath ? null : compile(f, null);
+    if (!perDatapath && shared === null) continue;
+    const matchText = friendlyNames ? friendlyText(f.match, ports) : f.match;
     for (const d of f.datapaths) {
       const dp = dps.get(d);
       if (!dp) { warnings.push(`logical flow ${f.uuid} missing datapath`); continue; }
-      dp.flows.push({
-        uuid: f.uuid, pipeline: f.pipeline, tableId: f.tableId, priority: f.priority,
-        stageName: f.externalIds['stage-name'] ?? null, source: f.externalIds['source'] ?? null,
-        matchText: friendlyNames ? friendlyText(f.match, ports) : f.match,
-        match, trivial, actions,
-      });
+      const compiled = shared ?? compile(f, dp);
+      if (compiled) dp.flows.push({ ...compiled, matchText });
     }
   }
   for (const dp of dps.values()) {
@@ -249,4 +260,22 @@ export function ipKey(ip: string): string | null {
   if (v4 !== null) return (0xffff00000000n | v4).toString(16);
   const v6 = parseIpv6(ip);
   return v6 === null ? null : v6.toString(16);
+}
+
+/**
+ * Upstream looks port names up as tunnel keys, and "none" (like "") is key 0: `outport == "none"` holds
+ * while no output port is set. Our packet keeps names, with "" for unset, so "none" becomes "".
+ */
+export function noneIsUnset(e: Expr): Expr {
+  switch (e.type) {
+    case 'strcmp':
+      return e.value === 'none' ? { ...e, value: '' } : e;
+    case 'and':
+    case 'or':
+      return { type: e.type, operands: e.operands.map(noneIsUnset) };
+    case 'not':
+      return { type: 'not', operand: noneIsUnset(e.operand) };
+    default:
+      return e;
+  }
 }
