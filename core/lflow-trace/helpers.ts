@@ -222,3 +222,8 @@ export function formatArgTerms(terms: readonly ArgTerm[]): string {
     }
   }).join('');
 }
+
+/** One option of put_dhcp_opts & co.: "name = value". */
+export function formatOption(a: ActionArg): string {
+  return `${a.key ?? ''} = ${formatArgTerms(a.terms)}`;
+}

@@ -4,6 +4,7 @@
 import type { Replica, ReplicaRow } from '../ovsdb/idl/replica';
 import type { Atom } from '../ovsdb/schema/types';
 import type { SbData, SbFlow } from './model';
+import { hmapOrder, ovsHashString, ovsUuidHash } from '../ovsdb/data/shash-order';
 
 /** The Southbound tables and columns a trace reads (the IDL monitor selection). */
 export const traceMonitorSelection: Readonly<Record<string, readonly string[]>> = {
@@ -68,7 +69,12 @@ export function sbDataFromReplica(replica: Replica): SbData {
     const u = uuidsOf(replica, table);
     return rows(replica, table).map((r, i) => ({ r, uuid: u[i]! }));
   };
-  const flows: SbFlow[] = withUuid('Logical_Flow').map(({ r, uuid }) => ({
+  // Flows of equal priority that both match are "who cares" upstream: the first in ovn-trace's list wins,
+  // and that list is the IDL's row order (rows arrive in a JSON object, an shash keyed by UUID string, and
+  // are kept in an hmap keyed by uuid_hash), kept by a stable sort. Reproduce that order.
+  const arrived = withUuid('Logical_Flow');
+  const idlOrder = hmapOrder(hmapOrder(arrived, (f) => ovsHashString(f.uuid)), (f) => ovsUuidHash(f.uuid));
+  const flows: SbFlow[] = idlOrder.map(({ r, uuid }) => ({
     uuid,
     datapaths: [...r.strings('logical_datapath'), ...r.strings('logical_dp_group').flatMap((g) => groups.get(g) ?? [])],
     pipeline: r.str('pipeline') === 'egress' ? 'egress' : 'ingress',

@@ -1,14 +1,14 @@
 // The named actions and result functions of the walk (upstream trace_actions' switch): what each does to
 // the packet and which trace nodes it adds. Unknown or physical-only actions (set_queue, meters, events,
 // igmp, ...) have no logical effect, as upstream treats them.
-import type { ActionArg, Statement } from '../lflow/action-syntax';
+import type { Statement } from '../lflow/action-syntax';
 import { formatIpv4, formatIpv6, formatMac } from '../lflow/addresses';
 import { printFieldRef } from '../lflow/print-syntax';
 import type { Datapath, Pipeline } from './model';
 import { ipKey } from './model';
 import { appendNode, type TraceNode } from './nodes';
 import type { TracePacket } from './packet';
-import { ctLbBackends, findVip, formatArgTerms, inPortSecViolated, outPortSecViolated, type LbDst } from './helpers';
+import { ctLbBackends, findVip, formatOption, inPortSecViolated, outPortSecViolated, type LbDst } from './helpers';
 import type { Walker } from './walker';
 
 type ActionStatement = Statement & { type: 'action' };
@@ -346,6 +346,3 @@ export function runResult(w: Walker, s: ResultStatement, dp: Datapath, pkt: Trac
   }
 }
 
-function formatOption(a: ActionArg): string {
-  return `${a.key ?? ''} = ${formatArgTerms(a.terms)}`;
-}

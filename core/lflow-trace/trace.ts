@@ -2,8 +2,8 @@
 // parse the microflow into a packet, walk the ingress pipeline and everything it leads to, and print the
 // tree in the selected forms (--detailed by default; with several, each under a banner line).
 import { LflowError } from '../lflow/errors';
-import { printSyntax } from '../lflow/print-syntax';
 import type { SyntaxExpr } from '../lflow/syntax';
+import { formatFlow } from './flow-format';
 import { findDatapath, type Datapath, type TraceDb } from './model';
 import { parseMicroflow } from './microflow';
 import { appendNode, printDetailed, printSummary, pruneMinimal, pruneSummary, type TraceNode } from './nodes';
@@ -70,13 +70,14 @@ export function runTrace(db: TraceDb, req: TraceRequest): TraceResult {
     const name = pkt.getString(key);
     if (name !== '' && !dp.ports.has(name) && !dp.mcGroups.has(name)) throw new TraceError(`error parsing flow: ${key} "${name}" is not a port of datapath ${dp.name}`);
   }
+  const header = `# ${formatFlow(pkt, dp)}`;
   const walker = new Walker(db, req);
   const inport = dp.ports.get(pkt.getString('inport'));
   const root: TraceNode[] = [];
   const node = appendNode(root, 'pipeline', `ingress(dp="${dp.friendly}", inport="${inport ? inport.friendly : '(unnamed)'}")`);
   walker.trace(dp, pkt, 0, 'ingress', node.subs);
 
-  const out: string[] = [`# ${printSyntax(parsed.syntax)}`];
+  const out: string[] = [header];
   const multiple = req.formats.length > 1;
   for (const f of (['detailed', 'summary', 'minimal'] as const).filter((x) => req.formats.includes(x))) {
     if (multiple) out.push(`# ${f[0]!.toUpperCase()}${f.slice(1)} trace.`);

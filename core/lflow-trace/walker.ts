@@ -13,7 +13,9 @@ import type { Datapath, Flow, McGroup, Pipeline, Port, TraceDb } from './model';
 import { appendNode, type TraceNode } from './nodes';
 import type { TracePacket } from './packet';
 import { runAction, runResult } from './statements';
-import { formatCtState, formatValue, type LbDst } from './helpers';
+import { formatCtState, formatOption, formatValue, type LbDst } from './helpers';
+
+const optionActions: ReadonlySet<string> = new Set(['put_dhcp_opts', 'put_dhcpv6_opts', 'put_nd_ra_opts']);
 
 /** Most tables visited in one trace: bounds a loop between datapaths in a broken database. */
 export const maxTableVisitsCount = 10_000;
@@ -111,8 +113,11 @@ export class Walker {
       if (t.pipeline !== pipeline) return `next(pipeline=${t.pipeline}, table=${t.table});`;
       return t.table !== table + 1 ? `next(${t.table});` : 'next;';
     }
-    const text = printStatement(s);
-    return this.friendly(text);
+    if (s.type === 'result' && optionActions.has(s.name)) {
+      // ovnacts_format writes DHCP/RA options as "name = value".
+      return this.friendly(`${printFieldRef(s.lhs)} = ${s.name}(${s.args.map(formatOption).join(', ')});`);
+    }
+    return this.friendly(printStatement(s));
   }
 
   friendly(text: string): string {
