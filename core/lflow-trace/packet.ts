@@ -16,6 +16,9 @@ const aliasGroups: ReadonlyArray<ReadonlyArray<string>> = [
   ['MFF_IPV4_SRC', 'MFF_ARP_SPA'],
   ['MFF_IPV4_DST', 'MFF_ARP_TPA'],
   ['MFF_IP_PROTO', 'MFF_ARP_OP'],
+  // OVS keeps ND's source/target link-layer addresses in arp_sha/arp_tha.
+  ['MFF_ARP_SHA', 'MFF_ND_SLL'],
+  ['MFF_ARP_THA', 'MFF_ND_TLL'],
   ['MFF_TCP_SRC', 'MFF_UDP_SRC', 'MFF_SCTP_SRC', 'MFF_ICMPV4_TYPE', 'MFF_ICMPV6_TYPE'],
   ['MFF_TCP_DST', 'MFF_UDP_DST', 'MFF_SCTP_DST', 'MFF_ICMPV4_CODE', 'MFF_ICMPV6_CODE'],
 ];

@@ -60,7 +60,8 @@ export function runAction(w: Walker, s: ActionStatement, dp: Datapath, pkt: Trac
       return nested(w, s, 'clone', dp, pkt.clone(), table, pipeline, out);
     case 'arp': {
       const arp = pkt.clone();
-      for (const f of ['ip.ttl', 'ip.dscp', 'ip.ecn', 'ip.frag', 'tcp.flags']) if (pkt.symtab.get(f)) arp.values.delete(pkt.symtab.place(pkt.symtab.get(f)!).root.name);
+      // Upstream zeroes the IP fields that mean nothing for ARP (nw_frag, nw_tos, nw_ttl, tcp_flags).
+      for (const f of ['ip.ttl', 'ip.dscp', 'ip.ecn', 'ip.frag', 'tcp.flags']) arp.set(f, 0n);
       arp.set('eth.type', 0x806n);
       arp.set('arp.op', 1n);
       arp.set('arp.sha', pkt.get('eth.src'));

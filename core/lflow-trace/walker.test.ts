@@ -108,3 +108,60 @@ describe('lflow-trace walker (hand-made flows)', () => {
     assert.throws(run('sw', 'inport == "vm1" && eth.src =='), (e: Error) => e instanceof TraceError && /position/.test(e.message));
   });
 });
+
+describe('lflow-trace stateful actions and gateway ports (hand-made flows)', () => {
+  function lbData(): SbData {
+    const d = data();
+    return {
+      ...d,
+      ports: [
+        ...d.ports,
+        { uuid: 'p5', logicalPort: 'cr-lr-sw', datapath: lr, tunnelKey: 5, type: 'chassisredirect', options: { 'distributed-port': 'lr-sw' }, externalIds: {}, portSecurity: [] },
+      ],
+      flows: [
+        flow(sw, 'ingress', 0, 100, 'ip4.dst == 30.0.0.1 && tcp.dst == 80', 'ct_lb_mark(backends=10.0.0.2:8080,10.0.0.3:8080);', 'lb'),
+        flow(sw, 'ingress', 0, 0, '1', 'next;', 'lb'),
+        flow(sw, 'ingress', 1, 100, 'ct.dnat && ip4.dst == 10.0.0.3 && tcp.dst == 8080', 'outport = "vm2"; output;', 'fwd'),
+        flow(sw, 'ingress', 1, 50, 'ip4.dst == 40.0.0.1', 'clone { outport = "vm2"; output; }; outport = "vm1"; flags.loopback = 1; output;', 'fwd'),
+        flow(sw, 'ingress', 1, 10, 'ip4.dst == 50.0.0.1', 'outport = "sw-lr"; output;', 'fwd'),
+        flow(sw, 'egress', 0, 0, '1', 'output;', 'out'),
+        flow(lr, 'ingress', 0, 0, '1', 'outport = "cr-lr-sw"; ct_snat;', 'gw'),
+        flow(lr, 'ingress', 1, 0, '1', 'flags.loopback = 1; output;', 'gw2'),
+        flow(lr, 'egress', 0, 0, '1', 'drop;', 'gw_out'),
+      ],
+    };
+  }
+  const base = 'inport == "vm1" && eth.src == 00:00:00:00:00:01 && eth.dst == 00:00:00:00:00:02 && ip4.src == 10.0.0.1 && ip.ttl == 64';
+  function run(mf: string, lbDst: string | null): string {
+    const db = buildTraceDb(lbData(), ovnSymtab(), true);
+    const lb = lbDst === null ? null : { family: 4 as const, ip: BigInt(lbDst), port: 0 };
+    return runTrace(db, { datapath: 'sw', microflow: mf, formats: ['minimal'], ctStates: [], lbDst: lb }).text.split('\n').slice(1).join('\n');
+  }
+
+  it('ct_lb_mark takes the --lb-dst backend, rewrites the destination and sets ct.dnat', () => {
+    const out = run(`${base} && ip4.dst == 30.0.0.1 && tcp.dst == 80`, '0x0a000003');
+    assert.equal(out, 'ct_lb_mark /* default (use --ct to customize) */ {\n    output("vm2");\n};\n');
+    // Without --lb-dst the first backend (10.0.0.2) is taken, which the forwarding table does not send on.
+    assert.equal(run(`${base} && ip4.dst == 30.0.0.1 && tcp.dst == 80`, null), 'ct_lb_mark /* default (use --ct to customize) */;\n');
+  });
+
+  it('clone { } runs on a copy; the original continues after it', () => {
+    const out = run(`${base} && ip4.dst == 40.0.0.1 && udp.dst == 53`, null);
+    assert.equal(out, 'clone {\n    output("vm2");\n};\noutput("vm1");\n');
+  });
+
+  it('output to a chassisredirect port goes to its distributed port; ct_snat; is a fork on a distributed router', () => {
+    const db = buildTraceDb(lbData(), ovnSymtab(), true);
+    const text = runTrace(db, { datapath: 'sw', microflow: `${base} && ip4.dst == 50.0.0.1 && udp.dst == 53`, formats: ['detailed'], ctStates: [], lbDst: null }).text;
+    assert.match(text, /Replacing type "chassisredirect" outport "cr-lr-sw" with distributed port "lr-sw"/);
+    assert.match(text, /ct_snat \/\* assuming no un-snat entry, so no change \*\/ \/\* default \(use --ct to customize\) \*\//);
+    assert.match(text, /egress\(dp="lr", inport="lr-sw", outport="lr-sw"\)/);
+  });
+
+  it('prints UUIDs for datapaths with --no-friendly-names', () => {
+    const db = buildTraceDb(data(), ovnSymtab(), false);
+    const text = runTrace(db, { datapath: 'sw', microflow: 'inport == "vm1" && eth.src == 00:00:00:00:00:01 && eth.dst == 00:00:00:00:00:02', formats: ['detailed'], ctStates: [], lbDst: null }).text;
+    assert.match(text, /ingress\(dp="dp-sw", inport="vm1"\)/);
+    assert.match(text.split('\n')[0]!, /^# reg14=0x1,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,dl_type=0x0000$/);
+  });
+});

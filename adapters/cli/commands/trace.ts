@@ -13,7 +13,9 @@ import { UsageError } from '../usage-error';
 /** How long to wait for the database before giving up. */
 export const traceDbTimeoutMs = 30_000;
 
+/** Upstream default_sb_db(): $OVN_SB_DB, else the unix socket in $OVN_RUNDIR. */
 export function defaultSbRemote(): string {
+  if (process.env.OVN_SB_DB) return process.env.OVN_SB_DB;
   const rundir = process.env.OVN_RUNDIR ?? '/var/run/ovn';
   return `unix:${path.join(rundir, 'ovnsb_db.sock')}`;
 }
