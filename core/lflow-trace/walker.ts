@@ -113,6 +113,9 @@ export class Walker {
       if (t.pipeline !== pipeline) return `next(pipeline=${t.pipeline}, table=${t.table});`;
       return t.table !== table + 1 ? `next(${t.table});` : 'next;';
     }
+    if (s.type === 'action' && s.name === 'ct_commit' && s.args === null && s.nested !== null && s.nested.length === 0) {
+      return 'ct_commit;'; // ovnacts_format writes an empty ct_commit { } this way
+    }
     if (s.type === 'result' && optionActions.has(s.name)) {
       // ovnacts_format writes DHCP/RA options as "name = value".
       return this.friendly(`${printFieldRef(s.lhs)} = ${s.name}(${s.args.map(formatOption).join(', ')});`);

@@ -35,7 +35,11 @@ export function cases(): Case[] {
       if (s === d) continue;
       for (const p of l4) {
         const dmac = s.sw === d.sw ? d.mac : routerMac[s.sw]!;
-        out.push({ dp: s.sw, flow: `inport == "${s.port}" && eth.src == ${s.mac} && eth.dst == ${dmac} && ip4.src == ${s.ip} && ip4.dst == ${d.ip} && ip.ttl == 64 && ${p}`, opts: [] });
+        const flow = `inport == "${s.port}" && eth.src == ${s.mac} && eth.dst == ${dmac} && ip4.src == ${s.ip} && ip4.dst == ${d.ip} && ip.ttl == 64 && ${p}`;
+        // Default conntrack state, new connections (ACLs and ct_commit), and replies/related/invalid.
+        out.push({ dp: s.sw, flow, opts: [] });
+        out.push({ dp: s.sw, flow, opts: ['--ct=new', '--ct=new', '--ct=new', '--ct=new'] });
+        out.push({ dp: s.sw, flow, opts: ['--ct=est,rpl', '--ct=rel', '--ct=inv'] });
       }
     }
   }
