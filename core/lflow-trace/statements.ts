@@ -10,6 +10,22 @@ import { appendNode, type TraceNode } from './nodes';
 import type { TracePacket } from './packet';
 import { ctLbBackends, findVip, formatOption, inPortSecViolated, outPortSecViolated, type LbDst } from './helpers';
 import type { Walker } from './walker';
+import { formatFlow } from './flow-format';
+
+/** The arguments of log(...) with upstream's defaults (severity info). */
+export function logArgs(s: ActionStatement): { name: string | null; verdict: string; severity: string; meter: string | null } {
+  const r = { name: null as string | null, verdict: 'unknown', severity: 'info', meter: null as string | null };
+  for (const a of s.args ?? []) {
+    const t = a.terms[0];
+    const text = t?.kind === 'const' && t.c.kind === 'string' ? t.c.value : t?.kind === 'name' ? t.ref.name : null;
+    if (text === null) continue;
+    if (a.key === 'name') r.name = text;
+    else if (a.key === 'verdict') r.verdict = text;
+    else if (a.key === 'severity') r.severity = text;
+    else if (a.key === 'meter') r.meter = text;
+  }
+  return r;
+}
 
 type ActionStatement = Statement & { type: 'action' };
 type ResultStatement = Statement & { type: 'result' };
@@ -97,9 +113,12 @@ export function runAction(w: Walker, s: ActionStatement, dp: Datapath, pkt: Trac
     case 'icmp6_error':
       return icmp(w, s, 6, false, dp, pkt, table, pipeline, out);
     case 'tcp_reset':
-      return tcpReset(w, s, false, dp, pkt, table, pipeline, out);
+      return tcpReset(w, s, 'tcp_reset', false, dp, pkt, table, pipeline, out);
+    case 'sctp_abort':
+      return tcpReset(w, s, 'sctp_abort', false, dp, pkt, table, pipeline, out);
     case 'reject': {
-      if (pkt.get('ip.proto') === 6n) return tcpReset(w, s, true, dp, pkt, table, pipeline, out);
+      if (pkt.get('ip.proto') === 6n) return tcpReset(w, s, 'tcp_reset', true, dp, pkt, table, pipeline, out);
+      if (pkt.get('ip.proto') === 132n) return tcpReset(w, s, 'sctp_abort', true, dp, pkt, table, pipeline, out);
       return icmp(w, s, pkt.get('eth.type') === 0x800n ? 4 : 6, true, dp, pkt, table, pipeline, out);
     }
     case 'get_arp':
@@ -136,6 +155,12 @@ export function runAction(w: Walker, s: ActionStatement, dp: Datapath, pkt: Trac
         pkt.write(pkt.resolve(ref.ref), v);
         appendNode(out, 'modify', `pop(${printFieldRef(ref.ref)}) <- 0x${v.toString(16)}`);
       }
+      return;
+    }
+    case 'log': {
+      const l = logArgs(s);
+      const packet = formatFlow(pkt, dp);
+      appendNode(out, 'transformation', `LOG: ACL name=${l.name ?? '<unnamed>'}, direction=${pipeline === 'ingress' ? 'IN' : 'OUT'}, verdict=${l.verdict}, severity=${l.severity}, packet="${packet}"`);
       return;
     }
     case 'ct_snat_to_vip': {
@@ -177,16 +202,17 @@ function icmp(w: Walker, s: ActionStatement, family: 4 | 6, loopback: boolean, d
   nested(w, s, family === 4 ? 'icmp4' : 'icmp6', dp, p, table, pipeline, out);
 }
 
-function tcpReset(w: Walker, s: ActionStatement, loopback: boolean, dp: Datapath, pkt: TracePacket, table: number, pipeline: Pipeline, out: TraceNode[]): void {
+/** tcp_reset { } and sctp_abort { } (upstream marks both with TCP_RST in tcp_flags). */
+function tcpReset(w: Walker, s: ActionStatement, kind: 'tcp_reset' | 'sctp_abort', loopback: boolean, dp: Datapath, pkt: TracePacket, table: number, pipeline: Pipeline, out: TraceNode[]): void {
   const rst = 0x004n;
-  if (loopback && pkt.get('tcp.flags') === rst) return;
+  if (loopback && pkt.get('tcp.flags') === rst) return; // upstream: avoid recirculation
   const family = pkt.get('eth.type') === 0x800n ? 4 : 6;
   const p = pkt.clone();
   swapEnds(p, pkt, loopback, family);
-  p.set('ip.proto', 6n);
+  p.set('ip.proto', kind === 'tcp_reset' ? 6n : 132n);
   p.set('ip.ttl', 255n);
   p.set('tcp.flags', rst);
-  nested(w, s, 'tcp_reset', dp, p, table, pipeline, out);
+  nested(w, s, kind, dp, p, table, pipeline, out);
 }
 
 function ctNat(w: Walker, s: ActionStatement, dp: Datapath, pkt: TracePacket, table: number, pipeline: Pipeline, out: TraceNode[]): void {

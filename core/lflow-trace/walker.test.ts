@@ -89,6 +89,8 @@ describe('lflow-trace walker (hand-made flows)', () => {
     assert.equal(trace(f), 'ip.ttl--;\neth.src = 00:00:00:00:ff:01;\neth.dst = 00:00:00:00:00:02;\noutput("vm2");\n');
     const summary = trace(f, ['summary']);
     assert.match(summary, /\/\* MAC binding to 00:00:00:00:00:02\. \*\//);
+    const unrouted = trace(f.replace('ip4.dst == 10.0.0.2', 'ip4.dst == 10.0.0.7'), ['detailed']);
+    assert.match(unrouted, / 0\. lr_route: no match \(implicit drop\)/);
   });
 
   it('solves prerequisites in the microflow and rejects contradictions with a position', () => {

@@ -12,7 +12,7 @@ import { assert } from '../util/assert';
 import type { Datapath, Flow, McGroup, Pipeline, Port, TraceDb } from './model';
 import { appendNode, type TraceNode } from './nodes';
 import type { TracePacket } from './packet';
-import { runAction, runResult } from './statements';
+import { logArgs, runAction, runResult } from './statements';
 import { formatCtState, formatOption, formatValue, type LbDst } from './helpers';
 
 const optionActions: ReadonlySet<string> = new Set(['put_dhcp_opts', 'put_dhcpv6_opts', 'put_nd_ra_opts']);
@@ -112,6 +112,11 @@ export class Walker {
       const t = nextTarget(s, table, pipeline);
       if (t.pipeline !== pipeline) return `next(pipeline=${t.pipeline}, table=${t.table});`;
       return t.table !== table + 1 ? `next(${t.table});` : 'next;';
+    }
+    if (s.type === 'action' && s.name === 'log') {
+      const l = logArgs(s);
+      const name = l.name !== null ? `name=${JSON.stringify(l.name)}, ` : '';
+      return `log(${name}verdict=${l.verdict}, severity=${l.severity}${l.meter !== null ? `, meter=${JSON.stringify(l.meter)}` : ''});`;
     }
     if (s.type === 'action' && s.name === 'ct_commit' && s.args === null && s.nested !== null && s.nested.length === 0) {
       return 'ct_commit;'; // ovnacts_format writes an empty ct_commit { } this way

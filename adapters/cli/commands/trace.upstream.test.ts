@@ -149,6 +149,8 @@ describe('ovn-ts trace vs upstream ovn-trace', function () {
     nbctl('acl-add', 'pg1', 'to-lport', '1002', 'outport == @pg1 && ip4 && tcp.dst == 22', 'drop');
     nbctl('acl-add', 'pg1', 'to-lport', '1001', 'outport == @pg1 && ip4.src == $as1 && udp', 'allow-related');
     nbctl('acl-add', 'sw1', 'from-lport', '1000', 'inport == "sw1-p2" && ip4 && tcp.dst == 80', 'reject');
+    nbctl('--log', '--name=udplog', '--severity=warning', 'acl-add', 'sw0', 'from-lport', '900', 'inport == "sw0-p2" && udp', 'allow-related');
+    nbctl('--log', 'acl-add', 'sw1', 'to-lport', '950', 'outport == "sw1-p2" && icmp4', 'drop');
     nbctl('set', 'Logical_Router', 'lr0', 'options:chassis=hv1');
     nbctl('lb-add', 'lb0', '30.0.0.1:80', '20.0.0.4:8080', 'tcp');
     nbctl('ls-lb-add', 'sw0', 'lb0');
@@ -211,6 +213,9 @@ describe('ovn-ts trace vs upstream ovn-trace', function () {
     const textDiffs: string[] = [];
     let agree = 0;
     let sameText = 0;
+    // The features the cases are meant to cover, each seen in at least one upstream trace.
+    const features = ['LOG: ACL', 'chassisredirect', '\narp\n', '\nnd_ns\n', '\nicmp4\n', 'multicast(dp=', 'put_dhcp_opts', 'ct_lb_mark', 'ct_snat(', 'get_arp', 'lookup_arp', 'tcp_reset', 'ct_next(ct_state=new|trk)'];
+    const seen = new Set<string>();
     for (const c of all) {
       const texts = (['detailed', 'summary', 'minimal'] as const).map((f) => [ours(c, f), theirs(c, f)] as const);
       const [detailed, , minimal] = texts;
@@ -219,6 +224,7 @@ describe('ovn-ts trace vs upstream ovn-trace', function () {
       const hopsOurs = detailedHops(detailed![0]);
       const hopsTheirs = detailedHops(detailed![1]);
       assert.ok(hopsTheirs.length > 0, 'upstream detailed output has table lines');
+      for (const f of features) if (texts.some(([, b]) => b.includes(f))) seen.add(f);
       if (texts.every(([a, b]) => a === b)) sameText++;
       else textDiffs.push(`${c.dp} '${c.flow}'`);
       if (minOurs === minTheirs && hopsOurs.join(' ') === hopsTheirs.join(' ')) agree++;
@@ -229,6 +235,7 @@ describe('ovn-ts trace vs upstream ovn-trace', function () {
     for (const d of textDiffs) console.log(`      TEXT DIFFERS: ${d}`);
     assert.deepEqual(disagreements, []);
     assert.deepEqual(textDiffs, []);
+    assert.deepEqual(features.filter((f) => !seen.has(f)), [], 'every feature is exercised by some microflow');
   });
 
   it('the CLI prints the same detailed trace as upstream (one microflow, end to end)', () => {
@@ -237,6 +244,17 @@ describe('ovn-ts trace vs upstream ovn-trace', function () {
     const r = spawnSync(process.execPath, [main, 'trace', `--db=${remote}`, c.dp, c.flow], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, theirs(c, 'detailed'));
+  });
+
+  it('finds the datapath from the inport when none is given; an unknown datapath is an error', () => {
+    const main = path.join(__dirname, '..', 'main.js');
+    const c = cases()[0]!;
+    const r = spawnSync(process.execPath, [main, 'trace', `--db=${remote}`, '--minimal', c.flow], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, theirs(c, 'minimal'));
+    const bad = spawnSync(process.execPath, [main, 'trace', `--db=${remote}`, 'nosuchdp', c.flow], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown datapath "nosuchdp"/);
   });
 
   it('a bad microflow is a usage error with its position', () => {
