@@ -76,6 +76,7 @@ export function traceCommand(): Command {
 
 function startTrace(remote: string, req: { datapath: string | null; microflow: string; formats: TraceFormat[]; ctStates: bigint[]; lbDst: LbDst | null }, friendly: boolean): void {
   let done = false;
+  let lastProblem = '';
   const finish = (code: number, stdout: string, stderr: string) => {
     if (done) return;
     done = true;
@@ -94,6 +95,12 @@ function startTrace(remote: string, req: { datapath: string | null; microflow: s
     monitor: traceMonitorSelection,
     leaderOnly: false,
     callbacks: {
+      problem: (_i, message) => {
+        lastProblem = message;
+      },
+      disconnected: (_i, reason) => {
+        lastProblem = reason;
+      },
       synced: (i) => {
         const replica = i.replica;
         if (!replica) return finish(1, '', 'ovn-ts: trace: no replica after sync\n');
@@ -109,5 +116,5 @@ function startTrace(remote: string, req: { datapath: string | null; microflow: s
       },
     },
   });
-  const timer = setTimeout(() => finish(1, '', `ovn-ts: trace: could not read the Southbound database at ${remote} within ${traceDbTimeoutMs} ms\n`), traceDbTimeoutMs);
+  const timer = setTimeout(() => finish(1, '', `ovn-ts: trace: could not read the Southbound database at ${remote} within ${traceDbTimeoutMs} ms${lastProblem ? ` (${lastProblem})` : ''}\n`), traceDbTimeoutMs);
 }
