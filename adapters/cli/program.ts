@@ -6,6 +6,7 @@ import { simCommand } from './commands/sim';
 import { ovsdbServerCommand } from './commands/ovsdb-server';
 import { ovsdbToolCommand } from './commands/ovsdb-tool';
 import { ovsdbClientCommand } from './commands/ovsdb-client';
+import { traceCommand } from './commands/trace';
 import { UsageError } from './usage-error';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(ovsdbServerCommand());
   program.addCommand(ovsdbToolCommand());
   program.addCommand(ovsdbClientCommand());
+  program.addCommand(traceCommand());
   for (const c of program.commands) c.exitOverride();
   return program;
 }
