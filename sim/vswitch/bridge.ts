@@ -180,8 +180,12 @@ export class Bridge {
     }
   }
 
-  /** Runs a translation, then its recirculations, delivering outputs and packet-ins. */
-  private xlate(s: Slots, orig: Slots, frame: Uint8Array, tracing: boolean, run: (x: Xlate) => XlateResult, trace?: TraceResult): XlateResult {
+  /**
+   * Runs a translation, then its recirculations. Without `trace` it delivers outputs and packet-ins and
+   * counts flows; with `trace` it records instead — and with `alsoDeliver`, both (a real packet whose
+   * fate is reported, processed exactly once).
+   */
+  private xlate(s: Slots, orig: Slots, frame: Uint8Array, tracing: boolean, run: (x: Xlate) => XlateResult, trace?: TraceResult, alsoDeliver = false): XlateResult {
     const env = {
       tables: this.tables, groups: this.groups, conntrack: this.conntrack, nowMs: () => this.opts.clock.nowMs(),
       portLive: (p: number) => this.ports.get(p)?.up === true,
@@ -193,10 +197,11 @@ export class Bridge {
     let recircs = 0;
     for (let i = 0; i < queue.length; i++) {
       const r = queue[i]!;
-      if (!trace) for (const f of r.flows) { f.nPackets++; f.nBytes += frame.length; f.usedMs = now; }
+      const real = !trace || alsoDeliver;
+      if (real) for (const f of r.flows) { f.nPackets++; f.nBytes += frame.length; f.usedMs = now; }
       if (r.error) this.stats.translationErrors.set(r.error, (this.stats.translationErrors.get(r.error) ?? 0) + 1);
       if (trace) { trace.steps.push(...r.trace); trace.dpActions.push(...r.dpActions); trace.outputs.push(...r.outputs.map((o) => o.port)); }
-      else {
+      if (real) {
         for (const o of r.outputs) this.deliver(o.port, o.frame, o.state);
         for (const p of r.packetIns) this.opts.onPacketIn?.(p);
       }
@@ -237,6 +242,40 @@ export class Bridge {
   /** Resumes a paused pipeline (NXT_RESUME); a continuation from before a flow change still resumes, as in OVS. */
   resume(c: Continuation): void {
     this.xlate(c.state.slice(), c.orig, c.frame, false, (x) => x.resume(c));
+  }
+
+  /**
+   * A real packet arriving on `ofport`, processed like receive() (bypassing the cache) and traced in the
+   * same pass: for reporting a replayed packet's fate without running its pipeline (and its conntrack or
+   * learn side effects) twice.
+   */
+  receiveTraced(ofport: number, frame: Uint8Array): TraceResult {
+    const out: TraceResult = { steps: [], dpActions: [], outputs: [] };
+    this.stats.received++;
+    const port = this.ports.get(ofport);
+    if (!port || !port.up) {
+      this.malformed(port ? 'port down' : `no port ${ofport}`);
+      return { ...out, dpActions: [`drop (${port ? 'port down' : `no port ${ofport}`})`] };
+    }
+    let meta: FlowMetadata = { in_port: ofport };
+    let inner = frame;
+    if (port.kind === 'tunnel') {
+      const d = decapsulate(frame, ofport);
+      if ('error' in d) {
+        this.malformed(d.error);
+        return { ...out, dpActions: [`drop (${d.error})`] };
+      }
+      inner = d.inner;
+      meta = d.meta;
+    }
+    const fk = inner.length >= 14 ? extractFlowKey(inner, meta) : undefined;
+    if (!fk) {
+      this.malformed('frame shorter than an Ethernet header');
+      return { ...out, dpActions: ['drop (frame shorter than an Ethernet header)'] };
+    }
+    const s = slotsFromKey(fk);
+    this.xlate(s, s.slice(), inner, true, (x) => x.runFrom(0), out, true);
+    return out;
   }
 
   /** Like `ovs-appctl ofproto/trace`: what the packet would do, with conntrack and learn side effects. */
