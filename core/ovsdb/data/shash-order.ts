@@ -42,7 +42,7 @@ export function ovsHashString(s: string): number {
   let h = hashCache.get(s);
   if (h === undefined) {
     if (hashCache.size >= maxCachedHashes) hashCache.clear();
-    h = hashBytes(utf8(s));
+    h = ovsHashBytes(utf8(s));
     hashCache.set(s, h);
   }
   return h;
@@ -59,8 +59,9 @@ function utf8(s: string): Uint8Array {
   return out;
 }
 
-function hashBytes(bytes: Uint8Array): number {
-  let hash = 0;
+/** Upstream's hash_bytes(bytes, n, basis). */
+export function ovsHashBytes(bytes: Uint8Array, basis = 0): number {
+  let hash = basis >>> 0;
   let i = 0;
   for (; i + 4 <= bytes.length; i += 4) {
     hash = mhashAdd(hash, (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0);
