@@ -101,9 +101,8 @@ export function startOvnSandbox(dir: string, opts: SandboxOptions): OvnSandbox {
       brIntMgmt = path.join(dir, 'br-int.mgmt');
     }
     const northd = daemon('northd', 'ovn-northd', [`--unixctl=${dir}/northd.ctl`, `--ovnnb-db=${nb}`, `--ovnsb-db=${sb}`]);
-    // ovn-controller 23.03 refuses --unixctl: its control socket lands in OVN_RUNDIR.
-    if (hv) daemon('controller', 'ovn-controller', [ovs]);
-    run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', hv ? '--wait=hv' : '--wait=sb', 'sync']);
+    run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', '--wait=sb', 'sync']);
+    if (hv) startController(dir, ovs, nb, run, daemon, pids);
     return {
       dir, env, nb, sb, ovs, brIntMgmt, run,
       stopNorthd: () => stopPids([northd]),
@@ -112,5 +111,31 @@ export function startOvnSandbox(dir: string, opts: SandboxOptions): OvnSandbox {
   } catch (e) {
     stopPids(pids);
     throw e;
+  }
+}
+
+const controllerStartsMax = 5;
+
+/**
+ * Starts ovn-controller and waits until it has caught up with the NB (--wait=hv). The packaged 23.03.1
+ * ovn-controller sometimes dies with SIGSEGV during its first recomputes (a start-up race seen here about
+ * one start in three); a controller that died is started again, a bounded number of times.
+ */
+function startController(dir: string, ovs: string, nb: string, run: (cmd: string, args: readonly string[]) => string,
+  daemon: (name: string, cmd: string, args: readonly string[]) => number, pids: number[]): void {
+  for (let attempt = 1; ; attempt++) {
+    // ovn-controller 23.03 refuses --unixctl: its control socket lands in OVN_RUNDIR.
+    const pid = daemon('controller', 'ovn-controller', [ovs]);
+    for (let waited = 0; waited < 60_000 && alive(pid); waited += 1_000) {
+      try {
+        run('ovn-nbctl', [`--db=${nb}`, '--timeout=1', '--wait=hv', 'sync']);
+        return;
+      } catch {
+        // not caught up yet (or it died): check again
+      }
+    }
+    if (alive(pid)) throw new Error(`ovn-controller did not catch up within 60 s (see ${dir}/controller.log)`);
+    pids.splice(pids.indexOf(pid), 1);
+    if (attempt >= controllerStartsMax) throw new Error(`ovn-controller died ${attempt} times while starting (see ${dir}/controller.log)`);
   }
 }

@@ -42,7 +42,24 @@ export function symbolExpression(symtab: Symtab, text: string, owner: LogicalSym
 
 export function annotate(e: Expr, symtab: Symtab, options: AnnotateOptions = {}): Expr {
   // Negation first, as upstream: prerequisites are then added to each (possibly inverted) comparison.
-  return new Annotator(symtab, options.prereqs !== false).run(pushNegation(e), true, new Set());
+  return new Annotator(symtab, options.prereqs !== false).run(flatten(pushNegation(e)), true, new Set());
+}
+
+/**
+ * The shape upstream's parser gives an expression (expr_combine): an AND or OR directly inside one of the
+ * same type is spliced into it, so `a || x == {1, 2}` is a three-way OR. It decides where prerequisites
+ * attach (once for a whole single-symbol OR, or per comparison) and so which conjunctive matches
+ * ovn-controller can build later.
+ */
+function flatten(e: Expr): Expr {
+  if (e.type !== 'and' && e.type !== 'or') return e;
+  const out: Expr[] = [];
+  for (const o of e.operands) {
+    const f = flatten(o);
+    if (f.type === e.type) out.push(...f.operands);
+    else out.push(f);
+  }
+  return { type: e.type, operands: out };
 }
 
 class Annotator {

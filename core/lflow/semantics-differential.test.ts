@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { randomMatch } from '../../test-support/match-generator';
 import { upstreamOrSkip } from '../../test-support/upstream';
 import type { Random } from '../runtime/random';
 import { SeededRandom } from '../runtime/seeded-random';
@@ -24,28 +25,6 @@ import { ovnSymtab } from './symtab';
 
 const tracesCount = 15;
 const tablesPerTraceCount = 20;
-
-/** Leaves valid in either negation parity (nominal tests only where upstream allows them). */
-function leaf(r: Random, negated: boolean): string {
-  const any = [
-    'reg0 == 5', 'reg0 != 0', 'reg0[0..3] < 4', 'reg0[0..3] >= 5', 'reg0[4..7] == {1, 2, 15}', 'reg0[0]', '!reg0[1]', 'reg0 == 0x5/0xf',
-    'tcp.dst == 80', 'tcp.dst != 22', '1000 <= tcp.dst <= 2000', 'tcp.dst > 79', 'tcp.dst == {22, 80, 443}', 'udp.dst == 53',
-    'ip4.src == 10.0.0.0/8', 'ip4.src != 10.0.0.1', 'ip4.src == 10.0.0.1/255.0.0.255', 'eth.dst == 00:00:00:00:00:01',
-    'eth.mcast', 'eth.bcast', 'eth.dst[0..7] > 3', 'ct.est', '!ct.new', 'ct.trk', 'ct.rpl', 'ct_state[0..2] == 2',
-    'flags.loopback', 'ct_mark.blocked', '1', '0',
-  ];
-  const positiveOnly = ['ip4', 'ip6', 'tcp', 'udp', 'arp', 'ip', 'ip.proto == 6', 'inport == "vm1"', 'eth.type == 0x800'];
-  const negativeOnly = ['ip.proto != 17', 'inport != "vm2"', 'eth.type != 0x806'];
-  return r.chance(0.3) ? r.pick(negated ? negativeOnly : positiveOnly) : r.pick(any);
-}
-
-function expression(r: Random, depth: number, negated: boolean): string {
-  if (depth === 0 || r.chance(0.35)) return leaf(r, negated);
-  if (r.chance(0.2)) return `!(${expression(r, depth - 1, !negated)})`;
-  const op = r.pick(['&&', '||']);
-  const n = r.intBetween(2, 3);
-  return Array.from({ length: n }, () => `(${expression(r, depth - 1, negated)})`).join(` ${op} `);
-}
 
 interface TracePacket {
   microflow: string;
@@ -113,7 +92,7 @@ describe('lflow match semantics agree with upstream (ovn-trace evaluation)', fun
     let matched = 0;
     let tooComplex = 0;
     for (let t = 0; t < tracesCount; t++) {
-      const exprs = Array.from({ length: tablesPerTraceCount }, () => expression(r, 3, false));
+      const exprs = Array.from({ length: tablesPerTraceCount }, () => randomMatch(r, 3, false));
       const { microflow, packet } = randomPacket(r);
       const old = runUpstream('ovn-sbctl', [`--db=${sb}`, '--bare', '--columns=_uuid', 'list', 'Logical_Flow'], env).trim().split(/\s+/).filter(Boolean);
       const flow = (table: number, priority: number, match: string, actions: string) => ['--', 'create', 'Logical_Flow',

@@ -48,6 +48,13 @@ export interface CompileContext {
   readonly isChassisResident: (port: string) => boolean;
   /** Logical switch (true) or router (false): picks the conntrack zone register upstream uses. */
   readonly isSwitch: boolean;
+  /**
+   * On a switch, whether this chassis installs flows for the logical port with this tunnel key (upstream
+   * related_lport_ids: local VIFs, their children, patch ports ...). A match whose inport (ingress) or
+   * outport (egress) register holds a nonzero value that is not such a port is skipped, as ovn-controller
+   * add_matches_to_flow_table does. Absent: every port is local.
+   */
+  readonly portKeyIsLocal?: (key: number) => boolean;
   /** The zone register ct_dnat_in_czone/ct_snat_in_czone use (upstream common_nat_ct_zone). */
   readonly commonNatCtZone?: 'MFF_REG11' | 'MFF_REG12' | 'MFF_REG13';
   /** Meter id for controller actions (upstream ctrl_meter_id); absent = no meter. */

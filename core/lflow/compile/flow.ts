@@ -50,7 +50,7 @@ export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: 
   const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid);
   const cookie = lflowCookie(lf.uuid);
   const tableId = firstTable(lf.pipeline) + lf.tableId;
-  return matches.map((c) => {
+  return matches.filter((c) => isLocalMatch(c, lf.pipeline, ctx)).map((c) => {
     const acts: Action[] = c.conjunctions.length > 0
       ? c.conjunctions.map((j) => ({ type: 'conjunction', id: j.id, clause: j.clause - 1, nClauses: j.nClauses }))
       : actions;
@@ -65,3 +65,15 @@ export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: 
   });
 }
 
+
+/**
+ * ovn-controller skips, on a logical switch, a match whose logical inport (ingress) or outport (egress)
+ * register value is nonzero and not a port local to this chassis. It reads the register's value whatever
+ * its mask, so a bit match left by `!=` counts as that port number too.
+ */
+function isLocalMatch(c: CompiledMatch, pipeline: Pipeline, ctx: CompileContext): boolean {
+  if (!ctx.isSwitch || !ctx.portKeyIsLocal) return true;
+  const of = ctx.symtab.get(pipeline === 'ingress' ? 'inport' : 'outport')?.of;
+  const v = of ? c.fields.get(of.ovsName)?.v ?? 0n : 0n;
+  return v === 0n || ctx.portKeyIsLocal(Number(v));
+}

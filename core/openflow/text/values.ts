@@ -74,8 +74,10 @@ export function ipv6(b: Uint8Array): string {
     if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
     i = j;
   }
-  // IPv4-mapped (::ffff:a.b.c.d) as glibc prints it.
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d, exactly six leading zero groups, so
+  // not ::1 or ::) addresses end in dotted quad, as glibc prints them.
   if (bestStart === 0 && bestLen === 5 && g[5] === 0xffff) return `::ffff:${ipv4(b.subarray(12))}`;
+  if (bestStart === 0 && bestLen === 6) return `::${ipv4(b.subarray(12))}`;
   const hex = (x: number) => x.toString(16);
   if (bestStart < 0) return g.map(hex).join(':');
   const left = g.slice(0, bestStart).map(hex).join(':');
