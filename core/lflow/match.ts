@@ -30,12 +30,18 @@ export function checkMatchText(text: string, ctx: CheckContext, options: Normali
 }
 
 /**
+ * Bound on the disjunctive normal form the diagnostic builds: it runs on every match compiled, and the
+ * compiler itself does not need the DNF (contradictions it meets simply compile to no flows).
+ */
+export const neverMatchesConjunctionsMax = 1_000;
+
+/**
  * Whether normalization proves the expression false. The check is a diagnostic: an expression too large
  * to normalize within the bound is not refused here (normalize() will refuse it where DNF is needed).
  */
 function neverMatches(e: Expr, options: NormalizeOptions): boolean {
   try {
-    const n = normalize(e, options);
+    const n = normalize(e, { maxConjunctions: options.maxConjunctions ?? neverMatchesConjunctionsMax });
     return n.type === 'bool' && !n.value;
   } catch (err) {
     if (err instanceof LflowTooComplexError) return false;

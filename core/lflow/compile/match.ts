@@ -3,15 +3,17 @@
 //   1. expr_simplify: relational and != comparisons become ORs of masked == (expr-simplify.ts);
 //   2. expr_evaluate_condition: is_chassis_resident() decided for this hypervisor;
 //   3. expr_normalize: the normal form of ANDs of comparisons and single-symbol ORs (normal-form.ts);
-//   4. expr_to_matches: flows, with conjunctive matches for ANDs of two or more ORs (to-matches.ts).
+//   4. expr_to_matches: flows, with conjunctive matches for ANDs of two or more ORs (to-matches.ts);
+//   5. what OVS's match encoder keeps of each (ovs-encodable.ts).
 // The result is the same set of OpenFlow matches upstream installs (tested against the real
 // ovn-controller in match.upstream.test.ts), not merely an equivalent one.
 // Logical ports compare by tunnel key (a port unknown here matches nothing, as upstream drops the flow).
-import { buildMatch, FlowSyntaxError, type Match } from '../../openflow';
+import { buildMatch, type Match } from '../../openflow';
 import { ones, type Expr } from '../expr';
 import { evaluateConditionsAsUpstream, simplifyComparisons } from '../expr-simplify';
 import { maxNormalFormTermsCount, toNormalForm } from '../normal-form';
 import type { CompileContext } from './context';
+import { encodableFields } from './ovs-encodable';
 import { fieldKey, toMatches, type ConjunctionRef, type FieldMatch, type RawMatch } from './to-matches';
 
 export { fieldKey, type ConjunctionRef, type FieldMatch };
@@ -37,26 +39,18 @@ export function compileMatch(annotated: Expr, ctx: CompileContext, options: Comp
   const simplified = simplifyComparisons(annotated);
   const decided = evaluateConditions(simplified, ctx.isChassisResident);
   const normal = toNormalForm(decided, options.maxTerms ?? maxMatchesPerFlowCount);
-  const out: CompiledMatch[] = [];
+  // Two matches may differ only in fields the encoder leaves out: OVS then holds one flow (a plain flow
+  // wins over a clause flow, as in expr_match_add).
+  const byKey = new Map<string, RawMatch>();
   for (const m of toMatches(normal, ctx, ctx.conjIdBase ?? 1)) {
-    const match = acceptedMatch(m);
-    if (match) out.push({ ...m, match });
+    const fields = encodableFields(m.fields);
+    const key = `${m.conjId ?? ''}|${fieldKey(fields)}`;
+    const prev = byKey.get(key);
+    if (!prev) byKey.set(key, { ...m, fields });
+    else if (prev.conjunctions.length > 0 && m.conjunctions.length > 0) byKey.set(key, { ...prev, conjunctions: [...prev.conjunctions, ...m.conjunctions] });
+    else byKey.set(key, { ...prev, conjunctions: [] });
   }
-  return out;
-}
-
-/**
- * The OXM match, or null when OVS would refuse the flow because a field's prerequisites are not in the
- * match (e.g. ip_dst bits from `!ip4.mcast`, whose eth_type bits OVS cannot mask away). ovn-controller
- * sends such flows anyway; ovs-vswitchd rejects each one alone and the rest are installed.
- */
-function acceptedMatch(m: RawMatch): Match | null {
-  try {
-    return toMatch(m.fields, m.conjId, null);
-  } catch (e) {
-    if (e instanceof FlowSyntaxError && /needs its prerequisites/.test(e.message)) return null;
-    throw e;
-  }
+  return [...byKey.values()].map((m) => ({ ...m, match: toMatch(m.fields, m.conjId, null) }));
 }
 
 /**
