@@ -59,11 +59,18 @@ function set(values: readonly (string | number)[]): string {
   return values.length === 1 ? String(values[0]) : `{${values.join(', ')}}`;
 }
 
+/** The protocols one match is about (northd's matches rarely mix IPv4 with IPv6 or TCP with UDP). */
+interface Protocols {
+  l4: string;
+  ip: string;
+}
+
 /** One comparison or predicate, as northd writes them. `negatable`: it may appear under `!`. */
-function northdLeaf(r: Random, names: MatchNames, negatable: boolean): string {
-  const l4 = r.pick(['tcp', 'udp', 'sctp']);
+function northdLeaf(r: Random, names: MatchNames, negatable: boolean, protocols: Protocols): string {
+  // Now and then another protocol than the match's: contradictory prerequisites compile to nothing.
+  const l4 = r.chance(0.1) ? r.pick(['tcp', 'udp', 'sctp']) : protocols.l4;
+  const ip = r.chance(0.1) ? r.pick(['ip4', 'ip6']) : protocols.ip;
   const dir = r.pick(['src', 'dst']);
-  const ip = r.pick(['ip4', 'ip4', 'ip6']);
   const addr = (fam: string) => (fam === 'ip4' ? ip4s : ip6s);
   const choices: Array<() => string> = [
     () => `${ip}.${dir} == ${set(subset(r, addr(ip), 1, 3))}`,
@@ -85,14 +92,10 @@ function northdLeaf(r: Random, names: MatchNames, negatable: boolean): string {
     () => `reg${r.int(10)} ${r.pick(['==', '!='])} ${r.pick([0, 1, 0x80000000])}`,
     () => `xxreg0 == ${r.pick(['10.0.0.1', '::1'])}`,
     () => r.pick(['flags.loopback', 'flags.loopback == 0', 'flags[1] == 1']),
-    () => `ip.ttl ${r.pick(['==', '<='])} ${r.pick([0, 1, 64])}`,
-    () => `icmp4.type == ${set(subset(r, [0, 3, 8, 11], 1, 2))}`,
-    () => `icmp6.type == ${set(subset(r, [128, 129, 135, 136], 1, 2))} && icmp6.code == 0`,
     () => `ip4.mcast`,
     () => `eth.mcast`,
     () => `vlan.present`,
     () => `tcp.flags == ${r.pick(['0x002', '0x12/0x12', '0x4/0x4'])}`,
-    () => `ip.dscp == ${r.int(64)}`,
     () => {
       const as = r.pick(names.addressSets);
       return `${as.family}.${dir} == $${as.name}`;
@@ -107,6 +110,11 @@ function northdLeaf(r: Random, names: MatchNames, negatable: boolean): string {
     () => r.pick(['ip4', 'ip6', 'ip', 'tcp', 'udp', 'icmp4', 'icmp6', 'arp', 'nd', 'nd_ns', 'sctp', 'ip4 && udp', 'ip6 && tcp']),
     () => `eth.type == ${set(subset(r, ['0x800', '0x86dd', '0x806'], 1, 2))}`,
     () => `ip.proto == ${set(subset(r, [1, 6, 17, 58], 1, 2))}`,
+    // Unmaskable fields are nominal upstream: == only, never under `!`.
+    () => `ip.ttl == ${set(subset(r, [0, 1, 64], 1, 2))}`,
+    () => `icmp4.type == ${set(subset(r, [0, 3, 8, 11], 1, 2))}`,
+    () => `icmp6.type == ${set(subset(r, [128, 129, 135, 136], 1, 2))} && icmp6.code == 0`,
+    () => `ip.dscp == ${r.int(64)}`,
   ];
   return !negatable && r.chance(0.3) ? r.pick(positive)() : r.pick(choices)();
 }
@@ -116,14 +124,30 @@ function northdLeaf(r: Random, names: MatchNames, negatable: boolean): string {
  * small OR of leaves. Conjunction-prone ANDs of sets over different fields are frequent.
  */
 export function northdLikeMatch(r: Random, names: MatchNames): string {
+  const protocols: Protocols = { l4: r.pick(['tcp', 'udp', 'sctp']), ip: r.pick(['ip4', 'ip4', 'ip6']) };
+  const leaf = (negatable: boolean) => northdLeaf(r, names, negatable, protocols);
   const term = (): string => {
     const p = r.next();
-    if (p < 0.65) return northdLeaf(r, names, false);
-    if (p < 0.8) return `!(${northdLeaf(r, names, true)})`;
-    return `(${Array.from({ length: r.intBetween(2, 3) }, () => northdLeaf(r, names, false)).join(' || ')})`;
+    if (p < 0.6) return leaf(false);
+    if (p < 0.72) return `!(${leaf(true)})`;
+    if (p < 0.85) return conjunctionProneSet(r, protocols);
+    return `(${Array.from({ length: r.intBetween(2, 3) }, () => `(${leaf(false)})`).join(' || ')})`;
   };
   const n = r.pick([1, 2, 2, 3, 3, 4, 5]);
   const and = Array.from({ length: n }, term).join(' && ');
-  if (r.chance(0.1)) return `${and} || ${term()}`;
+  if (r.chance(0.1)) return `(${and}) || (${term()})`;
   return and;
+}
+
+/** A set over one field, of the kinds northd ANDs together in ACLs (addresses, ports, MACs, registers). */
+function conjunctionProneSet(r: Random, p: Protocols): string {
+  const dir = r.pick(['src', 'dst']);
+  const kinds: Array<() => string> = [
+    () => `${p.ip}.${dir} == ${set(subset(r, p.ip === 'ip4' ? ip4s : ip6s, 2, 4))}`,
+    () => `${p.l4}.${dir} == ${set(subset(r, l4ports, 2, 4))}`,
+    () => `eth.${dir} == ${set(subset(r, macs, 2, 3))}`,
+    () => `reg${r.int(4)}[0..15] == {${subset(r, [1, 2, 3, 0x10, 0x100, 0x8000], 2, 4).join(', ')}}`,
+    () => `ct_mark == {${subset(r, [1, 2, 4, 8], 2, 3).join(', ')}}`,
+  ];
+  return r.pick(kinds)();
 }

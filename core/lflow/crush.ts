@@ -6,6 +6,7 @@
 //     them; with two ORs, their pairwise intersections replace both (then again with the next OR).
 //   AND of string terms: one value must be allowed by every OR; else the ORs' common values.
 //   OR: members crushed, sorted by (value, mask) or string, exact duplicates dropped.
+import { LflowTooComplexError } from './errors';
 import { falseExpr, trueExpr, type CmpExpr, type Expr, type StrcmpExpr } from './expr';
 import { fixAndOr, spliceInto } from './expr-simplify';
 import type { LogicalSymbol } from './symtab';
@@ -17,13 +18,23 @@ export function intersect(av: bigint, am: bigint, bv: bigint, bm: bigint): { v: 
   return { v: av | bv, m: am | bm };
 }
 
+/** Work left before crushing gives up (upstream has no bound: x != a && x != b on 128 bits is 16k terms). */
+export interface CrushBudget {
+  left: number;
+}
+
+function spend(budget: CrushBudget, n: number): void {
+  budget.left -= n;
+  if (budget.left < 0) throw new LflowTooComplexError(0, 'Expression is too complex: crushing its comparisons of one field exceeds the bound.');
+}
+
 /** crush_cmps: `e` mentions only `symbol` (in the sense of uniqueSymbol). */
-export function crush(e: Expr, symbol: LogicalSymbol): Expr {
+export function crush(e: Expr, symbol: LogicalSymbol, budget: CrushBudget = { left: Infinity }): Expr {
   switch (e.type) {
     case 'or':
-      return crushOr(e.operands, symbol);
+      return crushOr(e.operands, symbol, budget);
     case 'and':
-      return symbol.width > 0 ? crushAndNumeric(e.operands, symbol) : crushAndString(e.operands, symbol);
+      return symbol.width > 0 ? crushAndNumeric(e.operands, symbol, budget) : crushAndString(e.operands, symbol, budget);
     case 'cmp':
     case 'strcmp':
     case 'bool':
@@ -45,9 +56,10 @@ function compareMembers(a: Expr, b: Expr): number {
   throw new Error(`crush: OR member is ${a.type}/${b.type}, not a comparison`);
 }
 
-function crushOr(operands: readonly Expr[], symbol: LogicalSymbol): Expr {
+function crushOr(operands: readonly Expr[], symbol: LogicalSymbol, budget: CrushBudget): Expr {
+  spend(budget, operands.length);
   const out: Expr[] = [];
-  for (const o of operands) spliceInto('or', out, crush(o, symbol));
+  for (const o of operands) spliceInto('or', out, crush(o, symbol, budget));
   const fixed = fixAndOr('or', out);
   if (fixed.type !== 'or') return fixed;
   const sorted = [...fixed.operands].sort(compareMembers);
@@ -56,11 +68,11 @@ function crushOr(operands: readonly Expr[], symbol: LogicalSymbol): Expr {
   return fixAndOr('or', unique);
 }
 
-function crushAndString(operands: readonly Expr[], symbol: LogicalSymbol): Expr {
+function crushAndString(operands: readonly Expr[], symbol: LogicalSymbol, budget: CrushBudget): Expr {
   let singleton: StrcmpExpr | null = null;
   const ors: Expr[][] = [];
   for (const o of operands) {
-    const c = crush(o, symbol);
+    const c = crush(o, symbol, budget);
     if (c.type === 'strcmp') {
       if (!singleton) singleton = c;
       else if (singleton.value !== c.value) return falseExpr;
@@ -88,13 +100,13 @@ function crushAndString(operands: readonly Expr[], symbol: LogicalSymbol): Expr 
   return fixAndOr('or', [...(common ?? new Map<string, StrcmpExpr>()).values()].map((m) => ({ ...m, relop: '==' as const })));
 }
 
-function crushAndNumeric(operands: readonly Expr[], symbol: LogicalSymbol): Expr {
+function crushAndNumeric(operands: readonly Expr[], symbol: LogicalSymbol, budget: CrushBudget): Expr {
   let value = 0n;
   let mask = 0n;
   let template: CmpExpr | null = null;
   const ors: Expr[] = [];
   for (const o of operands) {
-    const c = crush(o, symbol);
+    const c = crush(o, symbol, budget);
     if (c.type === 'cmp') {
       const x = intersect(value, mask, c.value, c.mask);
       if (!x) return falseExpr;
@@ -127,10 +139,11 @@ function crushAndNumeric(operands: readonly Expr[], symbol: LogicalSymbol): Expr
     }
     if (out.length === 0) return falseExpr;
     if (out.length === 1) return out[0]!;
-    return crush({ type: 'or', operands: out }, symbol);
+    return crush({ type: 'or', operands: out }, symbol, budget);
   }
   // x && (a0 || a1) && (b0 || b1) && rest -> (xa0b0 || xa0b1 || xa1b0 || xa1b1) && rest
   const [as, bs, ...rest] = ors;
+  spend(budget, members(as!).length * members(bs!).length);
   const out: Expr[] = [];
   for (const a of members(as!)) {
     const xa = intersect(value, mask, a.value, a.mask);
@@ -142,6 +155,6 @@ function crushAndNumeric(operands: readonly Expr[], symbol: LogicalSymbol): Expr
   }
   if (out.length === 0) return falseExpr;
   const merged: Expr = out.length === 1 ? out[0]! : { type: 'or', operands: out };
-  if (rest.length === 0) return crush(merged, symbol);
-  return crush({ type: 'and', operands: [merged, ...rest] }, symbol);
+  if (rest.length === 0) return crush(merged, symbol, budget);
+  return crush({ type: 'and', operands: [merged, ...rest] }, symbol, budget);
 }

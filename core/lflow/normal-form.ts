@@ -14,6 +14,8 @@ import type { LogicalSymbol } from './symtab';
 
 /** Bound on the terms the cross products of one expression may build (upstream has none). */
 export const maxNormalFormTermsCount = 100_000;
+/** Crushing and cross products together may build this many terms per term of the bound. */
+export const crushWorkFactor = 4;
 
 /** expr_get_unique_symbol: the one symbol every comparison below mentions, or null. */
 export function uniqueSymbol(e: Expr): LogicalSymbol | null {
@@ -37,7 +39,8 @@ export function uniqueSymbol(e: Expr): LogicalSymbol | null {
 }
 
 export function toNormalForm(e: Expr, maxTerms = maxNormalFormTermsCount): Expr {
-  const budget = { left: maxTerms };
+  // One budget for the cross products and for crushing (counted in terms built), scaled from the bound.
+  const budget = { left: maxTerms * crushWorkFactor };
   switch (e.type) {
     case 'and':
       return normalizeAnd(e.operands, budget);
@@ -77,7 +80,7 @@ function compareSortable(a: Sortable, b: Sortable): number {
  * expr_sort: groups an AND's terms by symbol and crushes each group, so all of a symbol's constraints in
  * one AND become one comparison or one OR. Returns an AND, a single term, or a Boolean.
  */
-function sortAnd(operands: readonly Expr[]): Expr {
+function sortAnd(operands: readonly Expr[], budget: Budget): Expr {
   const subs: Sortable[] = operands.map((e) => {
     const symbol = uniqueSymbol(e);
     return { e, symbol, rank: symbol ? 0 : typeRank[e.type] };
@@ -94,7 +97,7 @@ function sortAnd(operands: readonly Expr[]): Expr {
     while (j < subs.length && subs[j]!.symbol?.name === sym.name) j++;
     const group: Expr[] = [];
     for (let k = i; k < j; k++) spliceInto('and', group, subs[k]!.e);
-    const crushed = crush(j === i + 1 ? subs[i]!.e : { type: 'and', operands: group }, sym);
+    const crushed = crush(j === i + 1 ? subs[i]!.e : { type: 'and', operands: group }, sym, budget);
     if (crushed.type === 'bool') {
       if (!crushed.value) return falseExpr;
     } else {
@@ -107,7 +110,7 @@ function sortAnd(operands: readonly Expr[]): Expr {
 }
 
 function normalizeAnd(operands: readonly Expr[], budget: Budget): Expr {
-  const sorted = sortAnd(operands);
+  const sorted = sortAnd(operands, budget);
   if (sorted.type !== 'and') return sorted;
   const terms = sorted.operands;
   for (const sub of terms) {
@@ -115,7 +118,7 @@ function normalizeAnd(operands: readonly Expr[], budget: Budget): Expr {
     const symbol = uniqueSymbol(sub);
     if (symbol && !symbol.crossproduct) continue;
     // Distribute this OR over the AND; the other ORs are dealt with when each new AND is normalized.
-    budget.left -= sub.operands.length;
+    budget.left -= sub.operands.length * terms.length;
     if (budget.left < 0) {
       throw new LflowTooComplexError(0, `Expression is too complex: its normal form has more than ${maxNormalFormTermsCount} terms (maxNormalFormTermsCount).`);
     }

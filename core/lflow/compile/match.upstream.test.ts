@@ -18,11 +18,12 @@ import { ovnSymtab } from '../symtab';
 import { idAllocator, type CompileContext } from './context';
 import { compileLogicalFlow } from './flow';
 import { evaluateConditions } from './match';
-import { toMatches } from './to-matches';
+import { fieldKey, toMatches } from './to-matches';
+import { encodableFields } from './ovs-encodable';
 import { simplifyComparisons } from '../expr-simplify';
 import { toNormalForm } from '../normal-form';
 
-const flowsCount = 300;
+const flowsCount = 400;
 /** Generated matches that compile to more OpenFlow flows than this are drawn again (bounds run time). */
 const maxFlowsPerMatchCount = 1_000;
 const maxDrawsCount = 20;
@@ -59,13 +60,21 @@ function setUp(oracle: ControllerOracle): Setup {
   const sbctl = (...args: string[]) => oracle.box.run('ovn-sbctl', [`--db=${oracle.box.sb}`, ...args]);
   const dpKey = oracle.datapathKey('sw0');
   const keys = new Map(sw0Ports.map((p) => [p, oracle.portKey(p)]));
+  // ovn-controller's lookup_port_cb: "none" is 0, then Port_Bindings, then the datapath's multicast groups.
+  keys.set('none', 0);
+  const dpUuid = sbctl('--bare', '--columns=_uuid', 'find', 'Datapath_Binding', 'external_ids:name=sw0').trim();
+  for (const row of sbctl('--bare', '--columns=name,tunnel_key', 'find', 'Multicast_Group', `datapath=${dpUuid}`).split('\n\n')) {
+    const [name, key] = row.trim().split('\n');
+    if (name && key) keys.set(name, Number(key));
+  }
   // Ports bound to hv1 (is_chassis_resident); the chassisredirect port of lr0-pub too (hv1 is its gateway).
   const chassis = sbctl('--bare', '--columns=_uuid', 'find', 'Chassis', 'name=hv1').trim();
   const resident = new Set(sbctl('--bare', '--columns=logical_port', 'find', 'Port_Binding', `chassis=${chassis}`).split(/\s+/).filter(Boolean));
   // Ports whose flows ovn-controller installs on a switch (its related_lport_ids, a runtime property of the
   // chassis, not of match compilation): probed once with `inport == "P"`.
-  const probe = oracle.install(sw0Ports.map((p, i) => ({ datapath: 'sw0', pipeline: 'ingress', tableId: 1, priority: 10 + i, match: `inport == ${JSON.stringify(p)}`, actions: 'next;' })));
-  const localKeys = new Set(sw0Ports.filter((_p, i) => probe[i]!.flows.length > 0).map((p) => keys.get(p)!));
+  const probed = [...keys.keys()].filter((p) => p !== 'none');
+  const probe = oracle.install(probed.map((p, i) => ({ datapath: 'sw0', pipeline: 'ingress', tableId: 1, priority: 10 + i, match: `inport == ${JSON.stringify(p)}`, actions: 'next;' })));
+  const localKeys = new Set(probed.filter((_p, i) => probe[i]!.flows.length > 0).map((p) => keys.get(p)!));
   const addressSets = new Map<string, string[]>();
   for (const row of sbctl('--bare', '--columns=name,addresses', 'list', 'Address_Set').split('\n\n')) {
     const [name, addrs] = row.trim().split('\n');
@@ -93,7 +102,7 @@ function setUp(oracle: ControllerOracle): Setup {
     meterId: meters.id,
   };
   const generatorNames: MatchNames = {
-    ports: [...sw0Ports, 'nosuch'],
+    ports: [...sw0Ports, 'nosuch', 'none', '_MC_flood', '_MC_unknown'],
     residentCandidates: ['vm1', 'vm2', 'vip1', 'lp-meta', 'cr-lr0-pub'],
     addressSets: [{ name: 'as1', family: 'ip4' }, { name: 'pg1_ip4', family: 'ip4' }, { name: 'pg1_ip6', family: 'ip6' }],
     portGroups: ['pg1'],
@@ -111,6 +120,37 @@ function ourFlows(s: Setup, f: OracleFlow, uuid: string): string[] {
     if (e instanceof Error) e.message += ` (compiling ${f.match})`;
     throw e;
   }
+}
+
+/**
+ * Known difference, not reproducible by design: two of a flow's matches that differ only in fields OVS's
+ * encoder leaves out (ip_dst bits next to eth_type=0x86dd, from `!ip4.mcast`) become one OpenFlow flow.
+ * ovn-controller keeps them apart (its desired flows compare the unencoded match) and sends both, and
+ * ovs-vswitchd keeps whichever flow_mod came last - an order that follows ovn-controller's hash tables.
+ * If their conjunction() actions differ, which ids end up on the flow cannot be predicted; the flows and
+ * their matches still can, so such logical flows are compared with conjunction ids masked.
+ */
+function collidingEncodings(s: Setup, match: string): boolean {
+  const checked = checkMatchText(match, { symtab: s.ctx.symtab, names: s.names });
+  if (!checked.ok) return false;
+  const decided = evaluateConditions(simplifyComparisons(checked.value.annotated), s.ctx.isChassisResident);
+  const seen = new Map<string, string>();
+  for (const m of toMatches(toNormalForm(decided), s.ctx)) {
+    const key = `${m.conjId === null ? '' : 'conj'}|${fieldKey(encodableFields(m.fields))}`;
+    const conj = m.conjunctions.map((c) => `${c.id},${c.clause}`).sort().join(' ');
+    if (seen.has(key) && seen.get(key) !== conj) return true;
+    seen.set(key, conj);
+  }
+  return false;
+}
+
+/** Lines with every conjunction id masked and each line's conjunction() actions as a set. */
+function maskedConjunctions(lines: readonly string[]): string[] {
+  return lines.map((l) => {
+    const r = l.replace(/conj_id=\d+/g, 'conj_id=#').replace(/conjunction\(\d+,/g, 'conjunction(#,');
+    const m = /^(.* actions=)((?:conjunction\([^)]*\),?)+)$/.exec(r);
+    return m ? m[1]! + [...new Set(m[2]!.split(/,(?=conjunction)/))].sort().join(',') : r;
+  }).sort();
 }
 
 /** Whether the match compiles to few flows (decided without building OXM matches, which is the slow part). */
@@ -162,18 +202,31 @@ describe('lflow compile: matches agree with upstream ovn-controller (controller 
     const installed = s.oracle.install(flows);
     const differences: string[] = [];
     let upstreamTotal = 0;
+    let conjunctive = 0;
+    const colliding: string[] = [];
+    let empty = 0;
     flows.forEach((f, i) => {
       const up = canonicalFlows(installed[i]!.flows.map((l) => l.replace(/^cookie=0x[0-9a-f]+, /, '')));
       const ours = canonicalFlows(ourFlows(s, f, installed[i]!.uuid));
       upstreamTotal += up.length;
+      if (up.some((l) => l.includes('conj_id='))) conjunctive++;
+      if (up.length === 0) empty++;
       if (up.join('\n') === ours.join('\n')) return;
+      if (collidingEncodings(s, f.match) && maskedConjunctions(up).join('\n') === maskedConjunctions(ours).join('\n')) {
+        colliding.push(f.match);
+        return;
+      }
       const onlyUp = up.filter((l) => !ours.includes(l));
       const onlyOurs = ours.filter((l) => !up.includes(l));
       differences.push(`${f.pipeline} ${f.match}\n  upstream ${up.length}, ours ${ours.length}` +
         `\n  only upstream:\n    ${onlyUp.slice(0, 6).join('\n    ')}\n  only ours:\n    ${onlyOurs.slice(0, 6).join('\n    ')}`);
     });
-    const agreed = flows.length - differences.length;
-    console.log(`      seed ${seed}: ${agreed}/${flows.length} logical flows (${upstreamTotal} upstream OpenFlow flows) agree ` +
+    const agreed = flows.length - differences.length - colliding.length;
+    if (colliding.length > 0) {
+      console.log(`      ${colliding.length} logical flows agree only with conjunction ids masked (OVS keeps the last of colliding flow_mods, see collidingEncodings):\n        ${colliding.join('\n        ')}`);
+    }
+    console.log(`      seed ${seed}: ${agreed}/${flows.length} logical flows (${upstreamTotal} upstream OpenFlow flows; ${conjunctive} ` +
+      `with conjunctive matches, ${empty} with none) agree ` +
       `(${((100 * agreed) / flows.length).toFixed(1)}%); replay with LFLOW_MATCH_SEED=${seed}`);
     assert.deepEqual(differences, []);
   });
