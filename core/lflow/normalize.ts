@@ -7,6 +7,9 @@
 //      duplicate and absorbed terms go, and the result is sorted so equal meanings print the same.
 // The result is true, false, one conjunction, or an OR of conjunctions of literals (cmp ==, cmp != on a
 // whole nominal field, strcmp, condition). Normalization never changes what an expression matches (property-tested with evaluate.ts).
+// This is the analysis form (evaluation, contradiction checks, printing). Compilation to OpenFlow does not
+// use it: it follows upstream's own steps (expr-simplify.ts, normal-form.ts, compile/to-matches.ts) so
+// that it installs exactly the flows ovn-controller installs.
 import { LflowError, LflowTooComplexError } from './errors';
 import { contiguousRange, falseExpr, lowestBit, ones, trueExpr, type CmpExpr, type Expr } from './expr';
 import { pushNegation } from './negate';
