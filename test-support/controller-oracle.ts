@@ -64,6 +64,9 @@ export function startControllerOracle(): ControllerOracle {
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+  // A second round trip: northd has seen the chassis register (HA_Chassis.chassis is set) and hv1 has
+  // caught up with that, before northd stops.
+  box.run('ovn-nbctl', [`--db=${box.nb}`, '--timeout=60', '--wait=hv', 'sync']);
   box.stopNorthd();
   const sbctl = (...args: string[]) => box.run('ovn-sbctl', [`--db=${box.sb}`, ...args]);
   const ofctl = (cmd: string) => box.run('ovs-ofctl', ['-O', 'OpenFlow15', cmd, box.brIntMgmt, ...(cmd === 'dump-flows' ? ['--no-stats'] : [])]);

@@ -74,7 +74,7 @@ function hash8(s: string): string {
   return createHash('sha1').update(s).digest('hex').slice(0, 8);
 }
 
-/** Normalized text lines of a flow set, sorted, ready to compare as multisets. */
+/** Normalized text lines of a flow set (in input order), ready to compare as multisets. */
 export function normalizeFlows(flows: readonly FlowLine[], groups: ReadonlyMap<number, string>): string[] {
   const withIds = flows.map((f) => ({
     key: f.key,
@@ -97,7 +97,7 @@ export function normalizeFlows(flows: readonly FlowLine[], groups: ReadonlyMap<n
       actions = [...actions.matchAll(/conjunction\((\d+),(\d+\/\d+)\)/g)].map((m) => `conjunction(${name(m[1]!)},${m[2]})`).sort().join(',');
     }
     return `${key} actions=${actions}`;
-  }).sort();
+  });
 }
 
 export interface MultisetDiff {

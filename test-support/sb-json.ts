@@ -41,8 +41,10 @@ export function map(v: Json | undefined): Record<string, string> {
 /** The Southbound rows a hypervisor's flow compilation reads. */
 export function readChassisSb(sbctl: SbctlRunner): ChassisSb {
   const chassisName = new Map(listRows(sbctl, 'Chassis').map((r) => [str(r._uuid), str(r.name)]));
-  const haChassis = new Map(listRows(sbctl, 'HA_Chassis').map((r) => [str(r._uuid), chassisName.get(str(r.chassis)) ?? '']));
-  const haGroups = new Map(listRows(sbctl, 'HA_Chassis_Group').map((r) => [str(r._uuid), atoms(r.ha_chassis).map((u) => haChassis.get(String(u)) ?? '')]));
+  const haChassis = new Map(listRows(sbctl, 'HA_Chassis').map((r) => [str(r._uuid), { name: chassisName.get(str(r.chassis)) ?? '', priority: num(r.priority) }]));
+  // Members highest priority first (upstream orders them so to pick the active one).
+  const haGroups = new Map(listRows(sbctl, 'HA_Chassis_Group').map((r) => [str(r._uuid),
+    atoms(r.ha_chassis).map((u) => haChassis.get(String(u)) ?? { name: '', priority: -1 }).sort((a, b) => b.priority - a.priority).map((h) => h.name)]));
   const dpGroups = new Map(listRows(sbctl, 'Logical_DP_Group').map((r) => [str(r._uuid), atoms(r.datapaths).map(String)]));
   const svcMac = map(listRows(sbctl, 'SB_Global')[0]?.options)['svc_monitor_mac'];
   const addressSets: Record<string, string[]> = {};

@@ -98,7 +98,15 @@ class ActionChecker {
         if (schema) checkSchema(s.name, schema, s.args ?? [], s.pos);
         actionArgCheckers.get(s.name)?.(s.name, s.args ?? [], s.pos);
         if (s.args) this.args(s.name, s.args);
-        if (s.nested) this.statements(s.nested, spec.scope ?? scope);
+        if (s.nested) {
+          // Nested actions (icmp4 { icmp4.type = 11; ... }, ct_commit { ... }, clone { ... }) are checked, but
+          // their prerequisites are dropped, as upstream parse_nested_action does: they describe the packet
+          // the action builds, not the one the flow matches.
+          const outer = [...this.prereqs];
+          this.statements(s.nested, spec.scope ?? scope);
+          this.prereqs.clear();
+          for (const p of outer) this.prereqs.add(p);
+        }
         return;
       }
       default:

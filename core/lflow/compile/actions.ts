@@ -59,7 +59,9 @@ function encodeStatement(st: EncodeState, s: Statement, out: Action[]): void {
       return;
     }
     case 'decrement':
-      out.push({ type: 'dec_ttl' });
+      // Upstream puts an ofpact DEC_TTL with no controller ids, which OVS encodes as NXAST_DEC_TTL_CNT_IDS
+      // (printed "dec_ttl()"), not OFPAT_DEC_NW_TTL: a packet whose TTL expires goes to no controller.
+      out.push({ type: 'dec_ttl_cnt_ids', ids: [] });
       return;
     case 'result':
     case 'action': {

@@ -13,7 +13,7 @@ import { LflowError } from '../errors';
 import type { NameLookup } from '../lookup';
 import type { Symtab } from '../symtab';
 import type { ChassisIdentity, ChassisSb, ChassisSbDatapath, ChassisSbFlow, ChassisSbPort } from './chassis-sb';
-import { chassisLocality, lportKey, type ChassisLocality } from './chassis-locality';
+import { chassisLocality, haActiveHere, lportKey, type ChassisLocality } from './chassis-locality';
 import type { CompileContext } from './context';
 import { compileLogicalFlow } from './flow';
 
@@ -62,9 +62,7 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
   const isResident = (name: string): boolean => {
     const p = portByName.get(name);
     if (!p) return false;
-    if (p.type !== 'chassisredirect') return p.chassis === me.chassis;
-    // Active in its HA group: the member that claimed it.
-    return p.haChassis.includes(me.chassis) && p.chassis === me.chassis;
+    return p.type === 'chassisredirect' ? haActiveHere(p, me.chassis) : p.chassis === me.chassis;
   };
   const flows: ChassisFlow[] = [];
   const failures: ChassisCompileFailure[] = [];

@@ -28,6 +28,14 @@ export function lportKey(datapathKey: number, portKey: number): string {
   return `${datapathKey}_${portKey}`;
 }
 
+/**
+ * Upstream ha_chassis_group_is_active with every tunnel up: the highest-priority member is active (with
+ * BFD, a member whose tunnel is down would be passed over; the simulator has no BFD yet).
+ */
+export function haActiveHere(p: ChassisSbPort, chassis: string): boolean {
+  return p.haChassis[0] === chassis;
+}
+
 export function chassisLocality(sb: ChassisSb, me: ChassisIdentity): ChassisLocality {
   const dpKey = new Map(sb.datapaths.map((d) => [d.uuid, d.tunnelKey]));
   const portByName = new Map(sb.ports.map((p) => [p.logicalPort, p]));
@@ -73,11 +81,11 @@ export function chassisLocality(sb: ChassisSb, me: ChassisIdentity): ChassisLoca
       case 'chassisredirect':
       case 'external':
         // In the HA group: the datapath is local and the port related even while another chassis is active;
-        // the active one (the chassis that claimed it) also counts it among its local ports.
+        // the active one also counts it among its local ports.
         if (p.haChassis.includes(me.chassis)) {
           seeds.push(p.datapath);
           relate(p);
-          if (ours(p)) localNames.add(p.logicalPort);
+          if (haActiveHere(p, me.chassis)) localNames.add(p.logicalPort);
         }
         break;
       default:

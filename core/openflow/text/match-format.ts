@@ -232,10 +232,17 @@ export function formatMatch(match: Match, priority?: number): string {
   }
   const tcpFlags = get('tcp_flags');
   if (tcpFlags && proto === 6n) {
+    // OVS format_flags_masked: a mask over all 12 flag bits prints the set flags joined by '|' ("syn",
+    // "syn|ack", "0" for none); any other mask prints +flag/-flag for each masked bit.
+    const allFlags = 0xfffn;
     let t = '';
-    for (let bit = 0; bit < 12; bit++) {
-      const m = 1n << BigInt(bit);
-      if (tcpFlags.m & m) t += `${tcpFlags.v & m ? '+' : '-'}${tcpFlagNames[bit]}`;
+    if ((tcpFlags.m & allFlags) === allFlags) {
+      t = tcpFlagNames.filter((_, bit) => (tcpFlags.v & (1n << BigInt(bit))) !== 0n).join('|') || '0';
+    } else {
+      for (let bit = 0; bit < 12; bit++) {
+        const m = 1n << BigInt(bit);
+        if (tcpFlags.m & m) t += `${tcpFlags.v & m ? '+' : '-'}${tcpFlagNames[bit]}`;
+      }
     }
     parts.push(`tcp_flags=${t}`);
   }
