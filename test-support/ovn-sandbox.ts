@@ -101,6 +101,9 @@ export function startOvnSandbox(dir: string, opts: SandboxOptions): OvnSandbox {
       brIntMgmt = path.join(dir, 'br-int.mgmt');
     }
     const northd = daemon('northd', 'ovn-northd', [`--unixctl=${dir}/northd.ctl`, `--ovnnb-db=${nb}`, `--ovnsb-db=${sb}`]);
+    // ovn-controller 23.03.1 sometimes crashes (SIGSEGV) in its first run when it starts while ovn-northd is
+    // still filling the SB, so it starts only once northd has caught up.
+    if (hv) run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', '--wait=sb', 'sync']);
     // ovn-controller 23.03 refuses --unixctl: its control socket lands in OVN_RUNDIR.
     if (hv) daemon('controller', 'ovn-controller', [ovs]);
     run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', hv ? '--wait=hv' : '--wait=sb', 'sync']);
