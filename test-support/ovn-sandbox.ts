@@ -126,9 +126,11 @@ export function startOvnSandbox(dir: string, opts: SandboxOptions): OvnSandbox {
       brIntMgmt = path.join(dir, 'br-int.mgmt');
     }
     const northd = daemon('northd', 'ovn-northd', [`--unixctl=${dir}/northd.ctl`, `--ovnnb-db=${nb}`, `--ovnsb-db=${sb}`]);
-    // ovn-controller 23.03 refuses --unixctl: its control socket lands in OVN_RUNDIR. Upstream 23.03.1
-    // sometimes dies of a segmentation fault right after connecting to br-int (about one start in three
-    // here); --monitor restarts it, as production deployments run it.
+    // ovn-controller 23.03.1 sometimes crashes (SIGSEGV) in its first run when it starts while ovn-northd is
+    // still filling the SB, so it starts only once northd has caught up; --monitor restarts it should it
+    // crash anyway, as production deployments run it. It refuses --unixctl: its control socket lands in
+    // OVN_RUNDIR.
+    if (hv) run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', '--wait=sb', 'sync']);
     if (hv) daemon('controller', 'ovn-controller', ['--monitor', ovs]);
     run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', hv ? '--wait=hv' : '--wait=sb', 'sync']);
     return {
