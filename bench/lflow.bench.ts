@@ -8,8 +8,8 @@
 //    flow to the desired flow table) and the flow-generation stopwatch (the whole engine run of that
 //    iteration: bindings, port groups, physical flows ... too). Installed OpenFlow flows are counted.
 // 3. ovn-ts: the same SB tables are read with ovn-sbctl; after the sandbox is stopped, every run builds the
-//    (logical flow, datapath) list and contexts for hv1 (bench/lflow-sb.ts chassisFlows) and compiles each
-//    pair with compileLogicalFlow (one untimed warm-up run first).
+//    chassis' flows with compileChassisFlows (core/lflow/compile/chassis-flows.ts: local datapaths, related
+//    ports, every (logical flow, datapath) pair parsed and compiled; one untimed warm-up run first).
 // 4. Second line: the northd corpus (core/lflow/testdata/northd-corpus.json), compiled ROUNDS times.
 //
 // Run: npm run bench:lflow   (BENCH_RUNS=5, LFLOW_SWITCHES=50, LFLOW_PORTS=30, LFLOW_LBS=30 by default)
@@ -19,11 +19,13 @@ import * as path from 'node:path';
 import { corpusLookup, type Corpus } from '../core/lflow/corpus';
 import { ovnSymtab } from '../core/lflow/symtab';
 import { compileLogicalFlow, idAllocator } from '../core/lflow/compile';
+import { compileChassisFlows } from '../core/lflow/compile/chassis-flows';
+import type { ChassisSb } from '../core/lflow/compile/chassis-sb';
+import { readChassisSb } from '../test-support/sb-json';
 import { startOvnSandbox, type OvnSandbox } from '../test-support/ovn-sandbox';
 import { findBinary, upstreamPackages } from '../test-support/upstream';
 import { median, timeMs, fmt } from './median';
 import { densityTopology, densityVifs, type DensityWorkload } from './lflow-workload';
-import { chassisFlows, readSouthbound, type FlowToCompile, type SbSnapshot } from './lflow-sb';
 
 const chassisName = 'hv1';
 const recomputeWaitMs = 120_000;
@@ -108,45 +110,28 @@ function measureUpstream(box: OvnSandbox, runs: number): UpstreamResult {
 
 interface OursRun {
   ms: number;
-  planMs: number;
   pairs: number;
   openflowFlows: number;
   failed: number;
   failures: Map<string, number>;
 }
 
-/** One full "recompute" in ovn-ts: the chassis' flow list and contexts, then every pair compiled. */
-function compileAll(sb: SbSnapshot): OursRun {
-  let pairs = 0;
-  let openflowFlows = 0;
-  let failed = 0;
-  const failures = new Map<string, number>();
-  let planMs = 0;
+/** One full "recompute" in ovn-ts: the chassis' local datapaths and related ports, then every pair compiled. */
+function compileAll(sb: ChassisSb, vifs: readonly string[]): OursRun {
+  let result: ReturnType<typeof compileChassisFlows> | undefined;
+  const groups = idAllocator();
+  const meters = idAllocator();
   const ms = timeMs(() => {
-    let todo: FlowToCompile[] = [];
-    planMs = timeMs(() => {
-      todo = chassisFlows(sb, chassisName);
-    });
-    pairs = todo.length;
-    let conjIdBase = 1;
-    for (const { flow, ctx, names, controllerMeter } of todo) {
-      try {
-        const out = compileLogicalFlow(flow, {
-          ...ctx, conjIdBase, ...(controllerMeter !== undefined ? { ctrlMeterId: ctx.meterId(`__string: ${controllerMeter}`) } : {}),
-        }, names);
-        for (const c of out) {
-          if (c.compiled.conjId !== null && c.compiled.conjId >= conjIdBase) conjIdBase = c.compiled.conjId + 1;
-          for (const j of c.compiled.conjunctions) if (j.id >= conjIdBase) conjIdBase = j.id + 1;
-        }
-        openflowFlows += out.length;
-      } catch (e) {
-        failed++;
-        const why = (e as Error).message.replace(/\s+/g, ' ').slice(0, 100);
-        failures.set(why, (failures.get(why) ?? 0) + 1);
-      }
-    }
+    result = compileChassisFlows(sb, { chassis: chassisName, localIfaces: new Set(vifs) }, ovnSymtab(), { groupId: groups.id, meterId: meters.id });
   });
-  return { ms, planMs, pairs, openflowFlows, failed, failures };
+  const r = result!;
+  const failures = new Map<string, number>();
+  for (const f of r.failures) {
+    const why = f.error.replace(/\s+/g, ' ').slice(0, 100);
+    failures.set(why, (failures.get(why) ?? 0) + 1);
+  }
+  const pairs = sb.flows.reduce((n, f) => n + f.datapaths.filter((d) => r.locality.localDatapaths.has(d)).length, 0);
+  return { ms, pairs, openflowFlows: r.flows.length, failed: r.failures.length, failures };
 }
 
 function corpusLine(): string {
@@ -209,18 +194,18 @@ function main(): void {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let sb: SbSnapshot;
+  let sb: ChassisSb;
   let up: UpstreamResult;
   try {
     const t0 = Date.now();
     box = startOvnSandbox(dir, { topology: densityTopology(w), hypervisor: { systemId: chassisName, vifs: densityVifs(w) } });
     const setupS = (Date.now() - t0) / 1000;
     const b = box;
-    sb = readSouthbound((args) => b.run('ovn-sbctl', [`--db=${b.sb}`, ...args]));
+    sb = readChassisSb((args) => b.run('ovn-sbctl', [`--db=${b.sb}`, ...args]));
     console.log(`lflow: NB ${w.switches} switches x ${w.portsPerSwitch} ports, 1 router, ${w.switches + 1} port groups, ${w.switches} address sets, `
       + `${w.switches * 3 + 3} ACLs, ${w.loadBalancers} load balancers on every switch and the router; ${w.switches} VIFs bound on ${chassisName}`);
-    console.log(`  SB by ovn-northd: ${sb.logicalFlows.length} Logical_Flow rows, ${sb.datapaths.length} datapaths, ${sb.dpGroups.size} datapath groups, `
-      + `${sb.portBindings.length} port bindings (sandbox up in ${setupS.toFixed(1)} s)`);
+    console.log(`  SB by ovn-northd: ${sb.flows.length} Logical_Flow rows, ${sb.datapaths.length} datapaths, `
+      + `${sb.ports.length} port bindings (sandbox up in ${setupS.toFixed(1)} s)`);
     up = measureUpstream(box, runs);
   } finally {
     cleanup();
@@ -228,9 +213,10 @@ function main(): void {
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
 
-  compileAll(sb); // warm-up
+  const vifs = densityVifs(w);
+  compileAll(sb, vifs); // warm-up
   const ours: OursRun[] = [];
-  for (let i = 0; i < runs; i++) ours.push(compileAll(sb));
+  for (let i = 0; i < runs; i++) ours.push(compileAll(sb, vifs));
   const pairs = ours[0]!.pairs;
   const oursMs = median(ours.map((r) => r.ms));
   const upCached = median(up.cached.map((r) => r.lflowMs));
@@ -245,7 +231,7 @@ function main(): void {
   console.log(`  upstream ovn-controller, lflow cache off: lflow_run ${upUncached} ms = ${rate(upUncached)} (samples ${samples(up.uncached.map((r) => r.lflowMs))}); `
     + `flow-generation ${genUncached} ms`);
   console.log(`  ovn-ts parse+compile                   : ${Math.round(oursMs)} ms = ${rate(oursMs)} (samples ${samples(ours.map((r) => r.ms))}); `
-    + `${ours[0]!.openflowFlows} OpenFlow flows; ${ours[0]!.failed} pairs failed to compile; of which listing pairs + contexts ${Math.round(median(ours.map((r) => r.planMs)))} ms`);
+    + `${ours[0]!.openflowFlows} OpenFlow flows; ${ours[0]!.failed} pairs failed to compile`);
   console.log(`  ovn-ts / upstream time: ${(oursMs / upCached).toFixed(2)} (cache on), ${(oursMs / upUncached).toFixed(2)} (cache off)`);
   for (const [why, n] of [...ours[0]!.failures].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`    not compiled (${n}): ${why}`);
   console.log(`lflow ${corpusLine()}`);

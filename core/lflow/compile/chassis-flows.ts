@@ -67,6 +67,9 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
   const flows: ChassisFlow[] = [];
   const failures: ChassisCompileFailure[] = [];
   let skippedNonLocalCount = 0;
+  // Conjunction ids are unique across the chassis' flows (upstream allocates them per logical flow and
+  // datapath); each compiled flow starts after the highest id used so far.
+  let conjIdBase = 1;
 
   for (const lf of sb.flows) {
     for (const dpUuid of lf.datapaths) {
@@ -88,6 +91,7 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         ...(lf.controllerMeter !== '' ? { ctrlMeterId: alloc.meterId(lf.controllerMeter) } : {}),
         groupId: alloc.groupId,
         meterId: alloc.meterId,
+        conjIdBase,
       };
       let compiled;
       try {
@@ -102,6 +106,7 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
       }
       const portReg = lf.pipeline === 'ingress' ? 'reg14' : 'reg15';
       for (const c of compiled) {
+        for (const id of [c.compiled.conjId ?? 0, ...c.compiled.conjunctions.map((j) => j.id)]) conjIdBase = Math.max(conjIdBase, id + 1);
         const port = isSwitch ? c.compiled.fields.get(portReg)?.v ?? 0n : 0n;
         if (port !== 0n && !locality.relatedLportKeys.has(lportKey(dp.tunnelKey, Number(port)))) {
           skippedNonLocalCount++;
