@@ -3,7 +3,7 @@
 // moves and exchanges need equal widths and the same kind (string or integer), result functions need the
 // destination width they write. Returns the prerequisites the actions add to the flow's match.
 import type { ActionArg, Actions, ArgTerm, Statement } from './action-syntax';
-import { actionArgSchemas, constantArgActions, fieldArgActions, resultFunctions, statementActions, type ArgSchema, type ArgValueSpec } from './action-table';
+import { actionArgSchemas, constantArgActions, fieldArgActions, resultFunctions, resultPrereqs, statementActions, type ArgSchema, type ArgValueSpec } from './action-table';
 import { actionArgCheckers } from './action-args';
 import { resolveField, type CheckContext, type TypedField } from './check-match';
 import { LflowError } from './errors';
@@ -89,6 +89,8 @@ class ActionChecker {
           throw new LflowError(s.lhs.pos, `Cannot use ${f.bits}-bit field ${f.symbol.name} where a ${spec.bitsOrString}-bit or string field is required by ${s.name}.`);
         }
         this.args(s.name, s.args);
+        const prereq = resultPrereqs.get(s.name);
+        if (prereq) this.prereqs.add(prereq);
         return;
       }
       case 'action': {

@@ -47,7 +47,7 @@ export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: 
   const prereqs: Expr[] = checked.prereqs.map((p) => annotate(checkMatch(parseMatchOrThrow(p), { symtab: ctx.symtab, names }), ctx.symtab));
   const expr = combine('and', [annotated, ...prereqs]);
   const matches = compileMatch(expr, ctx);
-  const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid);
+  const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid, lf.datapathKey);
   const cookie = lflowCookie(lf.uuid);
   const tableId = firstTable(lf.pipeline) + lf.tableId;
   return matches.map((c) => {
