@@ -2,8 +2,8 @@
 // core/lflow/testdata/action-cases.ts (the actions of actions-dhcp/-nd-ra/-learn/-fwd-group/-sample and the
 // small ones registered in actions.ts, with arguments as northd writes them) are written into the
 // oracle's Southbound database; per logical flow, the OpenFlow flows upstream installed (cookie removed)
-// must equal ours as a multiset. Group ids are allocated differently on each side, so `group:N` is
-// replaced on both sides by the group's own text.
+// must equal ours as a multiset. Group and meter ids are allocated differently on each side, so `group:N`
+// is replaced on both sides by the group's own text and controller meter ids by a placeholder.
 import * as assert from 'node:assert/strict';
 import { formatFlow, formatGroup, parseGroup } from '../../openflow';
 import { startControllerOracle, type ControllerOracle, type OracleFlow } from '../../../test-support/controller-oracle';
@@ -23,8 +23,10 @@ function groupText(withId: string): string {
   return withId.replace(/^group_id=\d+,/, '');
 }
 
+/** Group ids replaced by the group's text; controller meter ids (allocated per side) by a placeholder. */
 function withGroups(line: string, groups: ReadonlyMap<number, string>): string {
-  return line.replace(/group:(\d+)/g, (_m, id: string) => `group:{${groups.get(Number(id)) ?? `unknown group ${id}`}}`);
+  return line.replace(/group:(\d+)/g, (_m, id: string) => `group:{${groups.get(Number(id)) ?? `unknown group ${id}`}}`)
+    .replace(/meter_id=\d+/g, 'meter_id=M');
 }
 
 describe('lflow compile: actions vs upstream ovn-controller', function () {
@@ -68,6 +70,7 @@ describe('lflow compile: actions vs upstream ovn-controller', function () {
           return id;
         },
         meterId: () => 1,
+        ...(f.controllerMeter !== undefined ? { ctrlMeterId: 1 } : {}),
       };
       let ours: string[];
       try {

@@ -10,6 +10,8 @@ export interface ActionCase {
   readonly pipeline: 'ingress' | 'egress';
   readonly match: string;
   readonly actions: string;
+  /** Logical_Flow controller_meter: the controller actions carry a meter id. */
+  readonly controllerMeter?: string;
 }
 
 const dhcpCorpus = 'reg0[3] = put_dhcp_opts(offerip = 10.0.0.11, classless_static_route = {30.0.0.0/24,10.0.0.4,0.0.0.0/0,10.0.0.1}, dns_server = {8.8.8.8,7.7.7.7}, domain_name = "ovn.org", lease_time = 3600, mtu = 1400, netmask = 255.255.255.0, router = 10.0.0.1, server_id = 10.0.0.1); next;';
@@ -62,4 +64,8 @@ export const actionCases: readonly ActionCase[] = [
   { datapath: 'sw0', pipeline: 'ingress', match: 'ip4', actions: 'reg9[4] = dns_lookup(); next;' },
   { datapath: 'sw0', pipeline: 'ingress', match: 'ip4', actions: 'reg9[3] = put_dhcp_opts(offerip = 10.0.0.14); next;' },
   { datapath: 'lr0', pipeline: 'ingress', match: 'eth.mcast', actions: 'xreg4[7] = put_nd_ra_opts(slla = 00:00:00:00:ff:01, addr_mode = "dhcpv6_stateful"); next;' },
+  // Controller actions metered through the flow's controller_meter.
+  { datapath: 'sw0', pipeline: 'ingress', match: dhcpMatch, actions: dhcpCorpus, controllerMeter: 'dhcp-meter' },
+  { datapath: 'lr0', pipeline: 'ingress', match: raMatch, actions: 'reg0[5] = put_nd_ra_opts(addr_mode = "slaac", slla = 00:00:00:00:ff:01, prefix = fd00::/64); next;', controllerMeter: 'ra-meter' },
+  { datapath: 'lr0', pipeline: 'ingress', match: 'ip4.dst == 172.16.0.1 && udp.dst == 3784', actions: 'handle_bfd_msg(); ', controllerMeter: 'bfd-meter' },
 ];
