@@ -1,6 +1,8 @@
 // Logical flow actions to OpenFlow actions, as ovn-controller 23.03 encodes them (lib/actions.c
 // encode_*). One entry per action name in `encoders`; the connection-tracking and controller actions
-// live in actions-ct.ts and actions-pinctrl.ts. Field writes become set_field (masked to the written
+// live in actions-ct.ts and actions-pinctrl.ts, DHCP/DHCPv6 and ND RA options in actions-dhcp.ts and
+// actions-nd-ra.ts, the learn-based commit_lb_aff / commit_ecmp_nh in actions-learn.ts, fwd_group and
+// sample in their own files. Field writes become set_field (masked to the written
 // bits), copies copy_field, exchanges go through the stack, lookups resubmit to ovn-controller's
 // lookup tables with the arguments moved into place around the resubmit.
 import type { Action } from '../../openflow';
