@@ -7,9 +7,10 @@ import { idAllocator } from './context';
 
 const symtab = ovnSymtab();
 
-function compile(flows: Parameters<typeof sampleSb>[0], chassis = 'hv1', ifaces = ['a']) {
-  const r = compileChassisFlows(sampleSb(flows), { chassis, localIfaces: new Set(ifaces) }, symtab, { groupId: idAllocator().id, meterId: idAllocator().id });
-  return { ...r, text: r.flows.map((f) => `${uuidLabel(f.lflowUuid)}@${f.datapathKey} table=${f.flowMod.tableId} ${formatFlow(f.flowMod)}`) };
+function compile(flows: Parameters<typeof sampleSb>[0], chassis = 'hv1', ifaces = ['a'], extra: { tunnelOfports?: Map<string, number>; collectorSetIds?: Set<number> } = {}) {
+  const groups = idAllocator();
+  const r = compileChassisFlows(sampleSb(flows), { chassis, localIfaces: new Set(ifaces), ...extra }, symtab, { groupId: groups.id, meterId: idAllocator().id });
+  return { ...r, groups: [...groups.entries.keys()], text: r.flows.map((f) => `${uuidLabel(f.lflowUuid)}@${f.datapathKey} table=${f.flowMod.tableId} ${formatFlow(f.flowMod)}`) };
 }
 
 describe('lflow compile: a chassis full recompute (compileChassisFlows)', () => {
@@ -71,5 +72,18 @@ describe('lflow compile: a chassis full recompute (compileChassisFlows)', () => 
     const r = compile([flow('c1', ['dp-sw'], m, 'next;'), flow('c2', ['dp-sw'], m, 'drop;', { priority: 90 })]);
     const ids = new Set(r.text.flatMap((t) => [...t.matchAll(/conj_id=(\d+)/g)].map((x) => x[1])));
     assert.equal(ids.size, 2, r.text.join('\n'));
+  });
+
+  it('watches the tunnel to a child port\'s chassis for fwd_group liveness, and samples only to known collector sets', () => {
+    const fwd = [flow('fg', ['dp-sw'], '1', 'fwd_group(liveness="true", childports="a", "b");')];
+    assert.equal(compile(fwd).text.length, 1);
+    assert.deepEqual(compile(fwd).groups, [], 'no tunnel known: upstream drops the action');
+    const g = compile(fwd, 'hv1', ['a'], { tunnelOfports: new Map([['hv1', 7], ['hv2', 9]]) }).groups;
+    assert.equal(g.length, 1);
+    assert.match(g[0]!, /watch_port:7/);
+    assert.match(g[0]!, /watch_port:9/);
+    const sample = [flow('sm', ['dp-sw'], '1', 'sample(probability=65535, collector_set=5, obs_domain=1, obs_point=2); next;')];
+    assert.doesNotMatch(compile(sample).text[0]!, /sample\(/);
+    assert.match(compile(sample, 'hv1', ['a'], { collectorSetIds: new Set([5]) }).text[0]!, /sample\(probability=65535,collector_set_id=5/);
   });
 });

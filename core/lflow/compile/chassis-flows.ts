@@ -92,6 +92,12 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         groupId: alloc.groupId,
         meterId: alloc.meterId,
         conjIdBase,
+        // Upstream tunnel_ofport_cb: a port of this datapath bound to a chassis we have a tunnel to.
+        tunnelOfport: (name) => {
+          const p = portByName.get(name);
+          return p && p.datapath === dpUuid && p.chassis !== null ? me.tunnelOfports?.get(p.chassis) : undefined;
+        },
+        ...(me.collectorSetIds ? { collectorSetIds: me.collectorSetIds } : {}),
       };
       let compiled;
       try {

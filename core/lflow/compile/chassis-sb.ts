@@ -61,4 +61,8 @@ export interface ChassisIdentity {
   readonly chassis: string;
   /** external_ids:iface-id of every interface on br-int. */
   readonly localIfaces: ReadonlySet<string>;
+  /** OpenFlow port of the tunnel to each remote chassis, by chassis name (fwd_group liveness). */
+  readonly tunnelOfports?: ReadonlyMap<string, number>;
+  /** Ids of the Open_vSwitch Flow_Sample_Collector_Set rows (sample()). */
+  readonly collectorSetIds?: ReadonlySet<number>;
 }

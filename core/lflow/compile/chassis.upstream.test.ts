@@ -30,7 +30,7 @@ function isLogicalTable(t: number): boolean {
  * Agreement required (flows identical after normalization, over all flows either side installs): a
  * ratchet, raised as the compiler closes gaps (the issue asks 0.95 at resolution, goal 1).
  */
-const agreementMin = 0.73;
+const agreementMin = 0.74;
 
 describe('compiled logical flows vs upstream ovn-controller (chassis hv1, corpus topology)', function () {
   this.timeout(180_000);
