@@ -42,9 +42,11 @@ export function map(v: Json | undefined): Record<string, string> {
 export function readChassisSb(sbctl: SbctlRunner): ChassisSb {
   const chassisName = new Map(listRows(sbctl, 'Chassis').map((r) => [str(r._uuid), str(r.name)]));
   const haChassis = new Map(listRows(sbctl, 'HA_Chassis').map((r) => [str(r._uuid), { name: chassisName.get(str(r.chassis)) ?? '', priority: num(r.priority) }]));
-  // Members highest priority first (upstream orders them so to pick the active one).
+  // Members highest priority first (upstream orders them so to pick the active one); a member whose chassis
+  // has not registered (no Chassis row) can never be active and is left out.
   const haGroups = new Map(listRows(sbctl, 'HA_Chassis_Group').map((r) => [str(r._uuid),
-    atoms(r.ha_chassis).map((u) => haChassis.get(String(u)) ?? { name: '', priority: -1 }).sort((a, b) => b.priority - a.priority).map((h) => h.name)]));
+    atoms(r.ha_chassis).map((u) => haChassis.get(String(u)) ?? { name: '', priority: -1 }).filter((h) => h.name !== '')
+      .sort((a, b) => b.priority - a.priority).map((h) => h.name)]));
   const dpGroups = new Map(listRows(sbctl, 'Logical_DP_Group').map((r) => [str(r._uuid), atoms(r.datapaths).map(String)]));
   const svcMac = map(listRows(sbctl, 'SB_Global')[0]?.options)['svc_monitor_mac'];
   const addressSets: Record<string, string[]> = {};

@@ -19,7 +19,10 @@ export interface ChassisSbPort {
   readonly options: Readonly<Record<string, string>>;
   /** Name of the chassis the port is bound to (Port_Binding.chassis), or null. */
   readonly chassis: string | null;
-  /** Names of the chassis in the port's HA_Chassis_Group (chassisredirect ports), highest priority first. */
+  /**
+   * Names of the registered chassis (those with a Chassis row) in the port's HA_Chassis_Group
+   * (chassisredirect ports), highest priority first.
+   */
   readonly haChassis: readonly string[];
   /** Port_Binding.parent_port (container ports), '' when none. */
   readonly parentPort: string;

@@ -1,13 +1,14 @@
 // The issue's agreement test: for the Southbound database upstream ovn-northd makes from the corpus
-// topology, the OpenFlow flows of the logical tables that our compiler produces for chassis hv1 equal what
+// topology (seen from a chassis with VIFs, and from the gateway chassis), the OpenFlow flows of the logical
+// tables that our compiler produces for chassis hv1 equal what
 // upstream ovn-controller installs on a real ovs-vswitchd (datapath_type=netdev with dummy ports).
 // Compared as multisets of `ovs-ofctl dump-flows` lines, normalized (cookies, conjunction ids, group and
 // meter ids). Prints the agreement ratio and every difference with the logical flow behind it; differences
 // that are upstream bugs we do not reproduce are listed under their explanation.
 import { strict as assert } from 'node:assert';
 import { upstreamOrSkip } from '../../../test-support/upstream';
-import { startControllerOracle, cookieOf, type ControllerOracle } from '../../../test-support/controller-oracle';
-import { corpusVifs } from '../../../test-support/ovn-topology';
+import { startControllerOracle, cookieOf, type ControllerOracle, type OracleOptions } from '../../../test-support/controller-oracle';
+import { corpusTopology, corpusVifs, gatewayTopology } from '../../../test-support/ovn-topology';
 import { readChassisSb } from '../../../test-support/sb-json';
 import {
   diffMultisets, groupTextsFromDescriptions, groupTextsFromDump, mergeSameMatch, normalizeFlows, ourFlowLine, splitFlowLine,
@@ -32,13 +33,18 @@ function isLogicalTable(t: number): boolean {
  */
 const agreementMin = 0.74;
 
-describe('compiled logical flows vs upstream ovn-controller (chassis hv1, corpus topology)', function () {
+const scenarios: ReadonlyArray<{ name: string; oracle: OracleOptions; vifs: readonly string[] }> = [
+  { name: 'corpus topology, hv1 with VIFs and the active gateway port', oracle: { topology: corpusTopology }, vifs: corpusVifs },
+  { name: 'gateway router on hv1, backup member of the gateway port\'s HA group, one VIF', oracle: { topology: gatewayTopology, vifs: ['vm3'] }, vifs: ['vm3'] },
+];
+
+for (const scenario of scenarios) describe(`compiled logical flows vs upstream ovn-controller (${scenario.name})`, function () {
   this.timeout(180_000);
   let oracle: ControllerOracle | null = null;
   let sb: ChassisSb;
   before(function () {
     upstreamOrSkip(this, 'ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl', 'ovs-ofctl', 'ovn-nbctl', 'ovn-sbctl', 'ovn-northd', 'ovn-controller');
-    oracle = startControllerOracle();
+    oracle = startControllerOracle(scenario.oracle);
     sb = readChassisSb((args) => oracle!.box.run('ovn-sbctl', [`--db=${oracle!.box.sb}`, ...args]));
   });
   after(function () {
@@ -56,7 +62,7 @@ describe('compiled logical flows vs upstream ovn-controller (chassis hv1, corpus
 
     const groups = idAllocator();
     const meters = idAllocator();
-    const result = compileChassisFlows(sb, { chassis: 'hv1', localIfaces: new Set(corpusVifs) }, ovnSymtab(), { groupId: groups.id, meterId: meters.id });
+    const result = compileChassisFlows(sb, { chassis: 'hv1', localIfaces: new Set(scenario.vifs) }, ovnSymtab(), { groupId: groups.id, meterId: meters.id });
     const merged = mergeSameMatch(result.flows.map((f) => ourFlowLine(f.flowMod)));
     const ours = normalizeFlows(merged.flows, groupTextsFromDescriptions(groups.entries));
 
