@@ -1,32 +1,240 @@
-// Logical flows parsed and compiled to OpenFlow per second over the northd corpus.
-// Run: npx tsc -p . && node dist/bench/lflow.bench.js
+// Logical flows compiled to OpenFlow: ovn-ts vs upstream ovn-controller 23.03 on one Southbound database.
+//
+// 1. Upstream ovn-northd makes the SB from a density-style NB (bench/lflow-workload.ts) in a sandbox with one
+//    hypervisor (hv1) that binds a port on every logical switch, so every datapath is local to it.
+// 2. Upstream: `inc-engine/recompute` is triggered BENCH_RUNS times with ovn-controller's lflow cache on (its
+//    default) and BENCH_RUNS times with it off. Per recompute we take the time of the logical_flow_output
+//    engine node (inc_proc_eng debug log: lflow_run, i.e. parsing, compiling and adding every local logical
+//    flow to the desired flow table) and the flow-generation stopwatch (the whole engine run of that
+//    iteration: bindings, port groups, physical flows ... too). Installed OpenFlow flows are counted.
+// 3. ovn-ts: the same SB tables are read with ovn-sbctl; after the sandbox is stopped, every run builds the
+//    chassis' flows with compileChassisFlows (core/lflow/compile/chassis-flows.ts: local datapaths, related
+//    ports, every (logical flow, datapath) pair parsed and compiled; one untimed warm-up run first).
+// 4. Second line: the northd corpus (core/lflow/testdata/northd-corpus.json), compiled ROUNDS times.
+//
+// Run: npm run bench:lflow   (BENCH_RUNS=5, LFLOW_SWITCHES=50, LFLOW_PORTS=30, LFLOW_LBS=30 by default)
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { corpusLookup, type Corpus } from '../core/lflow/corpus';
 import { ovnSymtab } from '../core/lflow/symtab';
 import { compileLogicalFlow, idAllocator } from '../core/lflow/compile';
+import { compileChassisFlows } from '../core/lflow/compile/chassis-flows';
+import type { ChassisSb } from '../core/lflow/compile/chassis-sb';
+import { readChassisSb } from '../test-support/sb-json';
+import { startOvnSandbox, type OvnSandbox } from '../test-support/ovn-sandbox';
+import { findBinary, upstreamPackages } from '../test-support/upstream';
+import { median, timeMs, fmt } from './median';
+import { densityTopology, densityVifs, type DensityWorkload } from './lflow-workload';
 
-const corpus = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'core', 'lflow', 'testdata', 'northd-corpus.json'), 'utf8')) as Corpus;
-const names = corpusLookup(corpus);
-const ports = new Map<string, number>();
-const ctx = {
-  symtab: ovnSymtab(),
-  lookupPort: (n: string) => { if (!ports.has(n)) ports.set(n, ports.size + 1); return ports.get(n); },
-  isChassisResident: () => true, isSwitch: true, groupId: idAllocator().id, meterId: idAllocator().id,
-};
-const rounds = Number(process.env.ROUNDS ?? 20);
-let flows = 0;
-let ofFlows = 0;
-const start = process.hrtime.bigint();
-for (let r = 0; r < rounds; r++) {
-  corpus.flows.forEach((f, i) => {
-    try {
-      ofFlows += compileLogicalFlow({ uuid: `${(0x10000000 + i).toString(16)}-0000-0000-0000-000000000000`, datapathKey: 1, pipeline: 'ingress', tableId: 5, priority: 100, match: f.match, actions: f.actions }, ctx, names).length;
-      flows++;
-    } catch {
-      // flows with actions not yet compiled are counted out
+const chassisName = 'hv1';
+const recomputeWaitMs = 120_000;
+const pollMs = 20;
+const upstreamBinaries = ['ovsdb-tool', 'ovsdb-server', 'ovn-northd', 'ovn-nbctl', 'ovn-sbctl', 'ovs-vswitchd', 'ovs-vsctl',
+  'ovs-ofctl', 'ovn-controller', 'ovn-appctl'];
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+interface UpstreamRun {
+  lflowMs: number;
+  flowGenerationMs: number;
+}
+
+interface UpstreamResult {
+  cached: UpstreamRun[];
+  uncached: UpstreamRun[];
+  openflowFlows: number;
+  cacheStats: string;
+}
+
+/** Triggers full recomputes of hv1's ovn-controller and reads how long they took. */
+function measureUpstream(box: OvnSandbox, runs: number): UpstreamResult {
+  const ctlName = fs.readdirSync(box.dir).find((f) => /^ovn-controller\.\d+\.ctl$/.test(f));
+  if (ctlName === undefined) throw new Error(`no ovn-controller control socket in ${box.dir}`);
+  const appctl = (...args: string[]) => box.run('ovn-appctl', ['-t', path.join(box.dir, ctlName), ...args]);
+  const logFile = path.join(box.dir, 'controller.log');
+  appctl('vlog/set', 'inc_proc_eng:file:dbg');
+  const recompute = (): UpstreamRun => {
+    const mark = fs.statSync(logFile).size;
+    appctl('stopwatch/reset');
+    appctl('inc-engine/recompute');
+    let lflowMs: number | undefined;
+    for (let waited = 0; lflowMs === undefined; waited += pollMs) {
+      if (waited > recomputeWaitMs) throw new Error(`ovn-controller did not recompute within ${recomputeWaitMs} ms (see ${logFile})`);
+      sleepMs(pollMs);
+      const fd = fs.openSync(logFile, 'r');
+      try {
+        const size = fs.fstatSync(fd).size;
+        const buf = Buffer.alloc(size - mark);
+        fs.readSync(fd, buf, 0, buf.length, mark);
+        const m = /\|inc_proc_eng\|(?:DBG|INFO)\|node: logical_flow_output, recompute \(forced\) took (\d+)ms/.exec(buf.toString('utf8'));
+        if (m) lflowMs = Number(m[1]);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    // The stopwatch takes its samples in a thread of its own: wait until the recompute's sample is in.
+    let flowGenerationMs = NaN;
+    for (let waited = 0; waited < 5_000; waited += pollMs) {
+      const max = /Maximum: (\d+) msec/.exec(appctl('stopwatch/show', 'flow-generation'));
+      if (max && Number(max[1]) >= lflowMs) {
+        flowGenerationMs = Number(max[1]);
+        break;
+      }
+      sleepMs(pollMs);
+    }
+    return { lflowMs, flowGenerationMs };
+  };
+  const setCache = (on: boolean) => {
+    box.run('ovs-vsctl', [`--db=${box.ovs}`, 'set', 'Open_vSwitch', '.', `external_ids:ovn-enable-lflow-cache=${on}`]);
+    for (let waited = 0; !appctl('lflow-cache/show-stats').includes(`Enabled: ${on}`); waited += pollMs) {
+      if (waited > 10_000) throw new Error('ovn-controller did not take up ovn-enable-lflow-cache');
+      sleepMs(pollMs);
+    }
+  };
+  const cached: UpstreamRun[] = [];
+  const uncached: UpstreamRun[] = [];
+  setCache(true);
+  recompute(); // fills the cache
+  for (let i = 0; i < runs; i++) cached.push(recompute());
+  const cacheStats = appctl('lflow-cache/show-stats').trim().split('\n').filter((l) => /cache-expr|cache-matches/.test(l)).map((l) => l.replace(/\s+/g, ' ')).join(', ');
+  setCache(false);
+  for (let i = 0; i < runs; i++) uncached.push(recompute());
+  setCache(true);
+  const agg = box.run('ovs-ofctl', ['dump-aggregate', box.brIntMgmt]);
+  const openflowFlows = Number(/flow_count=(\d+)/.exec(agg)?.[1] ?? NaN);
+  return { cached, uncached, openflowFlows, cacheStats };
+}
+
+interface OursRun {
+  ms: number;
+  pairs: number;
+  openflowFlows: number;
+  failed: number;
+  failures: Map<string, number>;
+}
+
+/** One full "recompute" in ovn-ts: the chassis' local datapaths and related ports, then every pair compiled. */
+function compileAll(sb: ChassisSb, vifs: readonly string[]): OursRun {
+  let result: ReturnType<typeof compileChassisFlows> | undefined;
+  const groups = idAllocator();
+  const meters = idAllocator();
+  const ms = timeMs(() => {
+    result = compileChassisFlows(sb, { chassis: chassisName, localIfaces: new Set(vifs) }, ovnSymtab(), { groupId: groups.id, meterId: meters.id });
+  });
+  const r = result!;
+  const failures = new Map<string, number>();
+  for (const f of r.failures) {
+    const why = f.error.replace(/\s+/g, ' ').slice(0, 100);
+    failures.set(why, (failures.get(why) ?? 0) + 1);
+  }
+  const pairs = sb.flows.reduce((n, f) => n + f.datapaths.filter((d) => r.locality.localDatapaths.has(d)).length, 0);
+  return { ms, pairs, openflowFlows: r.flows.length, failed: r.failures.length, failures };
+}
+
+function corpusLine(): string {
+  const corpus = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'core', 'lflow', 'testdata', 'northd-corpus.json'), 'utf8')) as Corpus;
+  const names = corpusLookup(corpus);
+  const ports = new Map<string, number>();
+  const ctx = {
+    symtab: ovnSymtab(),
+    lookupPort: (n: string) => { if (!ports.has(n)) ports.set(n, ports.size + 1); return ports.get(n); },
+    isChassisResident: () => true, isSwitch: true, groupId: idAllocator().id, meterId: idAllocator().id,
+  };
+  const rounds = Number(process.env.ROUNDS ?? 20);
+  let flows = 0;
+  let ofFlows = 0;
+  const ms = timeMs(() => {
+    for (let r = 0; r < rounds; r++) {
+      corpus.flows.forEach((f, i) => {
+        try {
+          ofFlows += compileLogicalFlow({ uuid: `${(0x10000000 + i).toString(16)}-0000-0000-0000-000000000000`, datapathKey: 1, pipeline: 'ingress', tableId: 5, priority: 100, match: f.match, actions: f.actions }, ctx, names).length;
+          flows++;
+        } catch {
+          // flows with actions not yet compiled are counted out
+        }
+      });
     }
   });
+  return `corpus: ${flows} logical flows (${ofFlows} OpenFlow flows; ${corpus.flows.length} flows x ${rounds} rounds, uncompilable left out) in ${(ms / 1000).toFixed(2)} s = ${fmt(flows / (ms / 1000))} logical flows/s`;
 }
-const secs = Number(process.hrtime.bigint() - start) / 1e9;
-console.log(`lflow compile: ${flows} logical flows (${ofFlows} OpenFlow flows) in ${secs.toFixed(2)} s = ${Math.round(flows / secs)} logical flows/s`);
+
+function envInt(name: string, dflt: number): number {
+  const v = Number(process.env[name] ?? dflt);
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a non-negative integer`);
+  return v;
+}
+
+function main(): void {
+  const missing = upstreamBinaries.filter((b) => findBinary(b) === null);
+  if (missing.length > 0) {
+    console.error(`bench:lflow needs upstream OVN/OVS binaries; missing: ${missing.join(', ')} (apt-get install -y ${upstreamPackages})`);
+    process.exit(1);
+  }
+  const runs = Math.max(1, envInt('BENCH_RUNS', 5));
+  const w: DensityWorkload = {
+    switches: envInt('LFLOW_SWITCHES', 50), portsPerSwitch: envInt('LFLOW_PORTS', 30),
+    loadBalancers: envInt('LFLOW_LBS', 30), boundPerSwitch: 1,
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovn-bench-lflow-'));
+  let box: OvnSandbox | undefined;
+  const cleanup = () => {
+    try {
+      box?.stop();
+    } finally {
+      box = undefined;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    cleanup();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let sb: ChassisSb;
+  let up: UpstreamResult;
+  try {
+    const t0 = Date.now();
+    box = startOvnSandbox(dir, { topology: densityTopology(w), hypervisor: { systemId: chassisName, vifs: densityVifs(w) } });
+    const setupS = (Date.now() - t0) / 1000;
+    const b = box;
+    sb = readChassisSb((args) => b.run('ovn-sbctl', [`--db=${b.sb}`, ...args]));
+    console.log(`lflow: NB ${w.switches} switches x ${w.portsPerSwitch} ports, 1 router, ${w.switches + 1} port groups, ${w.switches} address sets, `
+      + `${w.switches * 3 + 3} ACLs, ${w.loadBalancers} load balancers on every switch and the router; ${w.switches} VIFs bound on ${chassisName}`);
+    console.log(`  SB by ovn-northd: ${sb.flows.length} Logical_Flow rows, ${sb.datapaths.length} datapaths, `
+      + `${sb.ports.length} port bindings (sandbox up in ${setupS.toFixed(1)} s)`);
+    up = measureUpstream(box, runs);
+  } finally {
+    cleanup();
+  }
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+
+  const vifs = densityVifs(w);
+  compileAll(sb, vifs); // warm-up
+  const ours: OursRun[] = [];
+  for (let i = 0; i < runs; i++) ours.push(compileAll(sb, vifs));
+  const pairs = ours[0]!.pairs;
+  const oursMs = median(ours.map((r) => r.ms));
+  const upCached = median(up.cached.map((r) => r.lflowMs));
+  const upUncached = median(up.uncached.map((r) => r.lflowMs));
+  const genCached = median(up.cached.map((r) => r.flowGenerationMs));
+  const genUncached = median(up.uncached.map((r) => r.flowGenerationMs));
+  const rate = (ms: number) => `${fmt(pairs / (ms / 1000))} pairs/s`;
+  const samples = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
+  console.log(`  ${pairs} (logical flow, datapath) pairs local to ${chassisName}; medians of ${runs} full recomputes; load average ${os.loadavg()[0]!.toFixed(1)}:`);
+  console.log(`  upstream ovn-controller, lflow cache on : lflow_run ${upCached} ms = ${rate(upCached)} (samples ${samples(up.cached.map((r) => r.lflowMs))}); `
+    + `flow-generation ${genCached} ms; ${up.openflowFlows} OpenFlow flows on br-int; ${up.cacheStats}`);
+  console.log(`  upstream ovn-controller, lflow cache off: lflow_run ${upUncached} ms = ${rate(upUncached)} (samples ${samples(up.uncached.map((r) => r.lflowMs))}); `
+    + `flow-generation ${genUncached} ms`);
+  console.log(`  ovn-ts parse+compile                   : ${Math.round(oursMs)} ms = ${rate(oursMs)} (samples ${samples(ours.map((r) => r.ms))}); `
+    + `${ours[0]!.openflowFlows} OpenFlow flows; ${ours[0]!.failed} pairs failed to compile`);
+  console.log(`  ovn-ts / upstream time: ${(oursMs / upCached).toFixed(2)} (cache on), ${(oursMs / upUncached).toFixed(2)} (cache off)`);
+  for (const [why, n] of [...ours[0]!.failures].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`    not compiled (${n}): ${why}`);
+  console.log(`lflow ${corpusLine()}`);
+}
+
+main();

@@ -54,16 +54,45 @@ export function cookieOf(uuid: string): string {
   return `0x${BigInt(`0x${uuid.slice(0, 8)}`).toString(16)}`;
 }
 
+export interface OracleOptions {
+  /** ovn-nbctl commands building the NB (default: the corpus topology). */
+  readonly topology?: readonly (readonly string[])[];
+  /** Logical ports hv1 binds (default: the corpus topology's VIFs). */
+  readonly vifs?: readonly string[];
+}
+
+const haChassisWaitMsMax = 20_000;
+
+function waitForHaChassis(box: OvnSandbox): void {
+  const sbctl = (...args: string[]) => box.run('ovn-sbctl', [`--db=${box.sb}`, ...args]);
+  for (let waited = 0; ; waited += pollMs) {
+    const registered = new Set(sbctl('--bare', '--columns=name', 'list', 'Chassis').split(/\s+/).filter(Boolean));
+    const pending = sbctl('--bare', '--columns=chassis,external_ids', 'list', 'HA_Chassis').split('\n\n')
+      .map((r) => r.trim().split('\n'))
+      .filter(([chassis, ids]) => (chassis ?? '') === '' && registered.has(/chassis-name=([^ ]+)/.exec(ids ?? '')?.[1] ?? ''));
+    if (pending.length === 0) return;
+    if (waited > haChassisWaitMsMax) throw new Error(`northd did not link HA_Chassis rows to their Chassis within ${haChassisWaitMsMax} ms`);
+    sleepMs(pollMs);
+  }
+}
+
 /** Starts the oracle in a fresh temp dir (removed again by stop()). */
-export function startControllerOracle(): ControllerOracle {
+export function startControllerOracle(opts: OracleOptions = {}): ControllerOracle {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovn-oracle-'));
   let box: OvnSandbox;
   try {
-    box = startOvnSandbox(dir, { topology: corpusTopology, hypervisor: { systemId: 'hv1', vifs: corpusVifs, bridgeMappings: ['phys'] } });
+    box = startOvnSandbox(dir, {
+      topology: opts.topology ?? corpusTopology,
+      hypervisor: { systemId: 'hv1', vifs: opts.vifs ?? corpusVifs, bridgeMappings: ['phys'] },
+    });
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+  // Before northd stops, it must have seen the chassis register: every HA_Chassis naming a registered
+  // chassis points at its Chassis row (northd fills that in asynchronously), and hv1 has caught up.
+  waitForHaChassis(box);
+  box.run('ovn-nbctl', [`--db=${box.nb}`, '--timeout=60', '--wait=hv', 'sync']);
   box.stopNorthd();
   const sbctl = (...args: string[]) => box.run('ovn-sbctl', [`--db=${box.sb}`, ...args]);
   const ofctl = (cmd: string) => box.run('ovs-ofctl', ['-O', 'OpenFlow15', cmd, box.brIntMgmt, ...(cmd === 'dump-flows' ? ['--no-stats'] : [])]);

@@ -62,16 +62,41 @@ export function stopPids(pids: readonly number[]): void {
   if (left.length > 0) throw new Error(`daemons ${left.join(', ')} did not exit within ${maxStopWaitMs} ms`);
 }
 
+/**
+ * The pids to stop for a daemon started with --pidfile: the one the pidfile names now (a --monitor
+ * daemon's restarted child rewrites it) and, when its parent is a --monitor process of the same program,
+ * that monitor, first.
+ */
+function daemonPids(pidfile: string): number[] {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidfile, 'utf8'));
+  } catch {
+    return [];
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const parentCmd = fs.readFileSync(`/proc/${ppid}/cmdline`, 'utf8');
+    if (/: monitoring pid /.test(parentCmd)) return [ppid, pid];
+  } catch {
+    // gone already, or no /proc: the daemon alone
+  }
+  return [pid];
+}
+
 export function startOvnSandbox(dir: string, opts: SandboxOptions): OvnSandbox {
   const env: NodeJS.ProcessEnv = { ...process.env, OVS_RUNDIR: dir, OVS_DBDIR: dir, OVN_RUNDIR: dir, OVS_LOGDIR: dir, OVN_LOGDIR: dir };
   const run = (cmd: string, args: readonly string[]) =>
     execFileSync(cmd, [...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
-  const pids: number[] = [];
+  const pidfiles: string[] = [];
   const daemon = (name: string, cmd: string, args: readonly string[]) => {
-    run(cmd, ['--detach', '--no-chdir', `--pidfile=${dir}/${name}.pid`, `--log-file=${dir}/${name}.log`, ...args]);
-    pids.push(Number(fs.readFileSync(`${dir}/${name}.pid`, 'utf8')));
-    return pids[pids.length - 1]!;
+    const pidfile = `${dir}/${name}.pid`;
+    run(cmd, ['--detach', '--no-chdir', `--pidfile=${pidfile}`, `--log-file=${dir}/${name}.log`, ...args]);
+    pidfiles.push(pidfile);
+    return pidfile;
   };
+  const stop = (files: readonly string[]) => stopPids(files.flatMap(daemonPids));
   const server = (name: string, schema: string) => {
     run('ovsdb-tool', ['create', path.join(dir, `${name}.db`), schema]);
     daemon(name, 'ovsdb-server', [`--remote=punix:${dir}/${name}.sock`, `--unixctl=${dir}/${name}.ctl`, path.join(dir, `${name}.db`)]);
@@ -101,41 +126,20 @@ export function startOvnSandbox(dir: string, opts: SandboxOptions): OvnSandbox {
       brIntMgmt = path.join(dir, 'br-int.mgmt');
     }
     const northd = daemon('northd', 'ovn-northd', [`--unixctl=${dir}/northd.ctl`, `--ovnnb-db=${nb}`, `--ovnsb-db=${sb}`]);
-    run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', '--wait=sb', 'sync']);
-    if (hv) startController(dir, ovs, nb, run, daemon, pids);
+    // ovn-controller 23.03.1 sometimes crashes (SIGSEGV) in its first run when it starts while ovn-northd is
+    // still filling the SB, so it starts only once northd has caught up; --monitor restarts it should it
+    // crash anyway, as production deployments run it. It refuses --unixctl: its control socket lands in
+    // OVN_RUNDIR.
+    if (hv) run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', '--wait=sb', 'sync']);
+    if (hv) daemon('controller', 'ovn-controller', ['--monitor', ovs]);
+    run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', hv ? '--wait=hv' : '--wait=sb', 'sync']);
     return {
       dir, env, nb, sb, ovs, brIntMgmt, run,
-      stopNorthd: () => stopPids([northd]),
-      stop: () => stopPids(pids),
+      stopNorthd: () => stop([northd]),
+      stop: () => stop(pidfiles),
     };
   } catch (e) {
-    stopPids(pids);
+    stop(pidfiles);
     throw e;
-  }
-}
-
-const controllerStartsMax = 5;
-
-/**
- * Starts ovn-controller and waits until it has caught up with the NB (--wait=hv). The packaged 23.03.1
- * ovn-controller sometimes dies with SIGSEGV during its first recomputes (a start-up race seen here about
- * one start in three); a controller that died is started again, a bounded number of times.
- */
-function startController(dir: string, ovs: string, nb: string, run: (cmd: string, args: readonly string[]) => string,
-  daemon: (name: string, cmd: string, args: readonly string[]) => number, pids: number[]): void {
-  for (let attempt = 1; ; attempt++) {
-    // ovn-controller 23.03 refuses --unixctl: its control socket lands in OVN_RUNDIR.
-    const pid = daemon('controller', 'ovn-controller', [ovs]);
-    for (let waited = 0; waited < 60_000 && alive(pid); waited += 1_000) {
-      try {
-        run('ovn-nbctl', [`--db=${nb}`, '--timeout=1', '--wait=hv', 'sync']);
-        return;
-      } catch {
-        // not caught up yet (or it died): check again
-      }
-    }
-    if (alive(pid)) throw new Error(`ovn-controller did not catch up within 60 s (see ${dir}/controller.log)`);
-    pids.splice(pids.indexOf(pid), 1);
-    if (attempt >= controllerStartsMax) throw new Error(`ovn-controller died ${attempt} times while starting (see ${dir}/controller.log)`);
   }
 }

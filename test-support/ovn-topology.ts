@@ -97,3 +97,14 @@ export const corpusTopology: readonly (readonly string[])[] = [
 
 /** Logical ports of corpusTopology a hypervisor binds (VIFs and the localport). */
 export const corpusVifs: readonly string[] = ['vm1', 'vm2', 'vm3', 'lp-meta'];
+
+/**
+ * The corpus topology seen from a gateway chassis: hv1 hosts the gateway router gw1 (options:chassis) and is
+ * the lower-priority member of lr0-pub's HA group, whose higher-priority member hv2 never registers (so hv1,
+ * the only member with a Chassis row, is active).
+ */
+export const gatewayTopology: readonly (readonly string[])[] = corpusTopology.flatMap((cmd): (readonly string[])[] => {
+  if (cmd[0] === 'lrp-set-gateway-chassis') return [['lrp-set-gateway-chassis', 'lr0-pub', 'hv2', '20'], ['lrp-set-gateway-chassis', 'lr0-pub', 'hv1', '10']];
+  if (cmd[0] === 'set' && cmd[2] === 'gw1') return [cmd.map((a) => (a === 'options:chassis=hv2' ? 'options:chassis=hv1' : a))];
+  return [cmd];
+});

@@ -194,10 +194,8 @@ export function buildTraceDb(data: SbData, symtab: Symtab, friendlyNames = true)
     try {
       const checked = checkMatch(parseMatchOrThrow(f.match), ctx);
       const actions = parseActionsOrThrow(f.actions);
-      // Fields written inside nested blocks (icmp4 { icmp4.type = 11; ... }) belong to the new packet,
-      // so only the outer statements contribute prerequisites to the flow's match.
-      const outer = { drop: actions.drop, statements: actions.statements.map((st) => (st.type === 'action' && st.nested !== null ? { ...st, nested: [] } : st)) };
-      const prereqs = checkActions(outer, ctx).prereqs.map((p) => checkMatch(parseMatchOrThrow(p), ctx));
+      // checkActions leaves out the prerequisites of nested blocks, which belong to the packet they build.
+      const prereqs = checkActions(actions, ctx).prereqs.map((p) => checkMatch(parseMatchOrThrow(p), ctx));
       const match = noneIsUnset(annotate(combine('and', [checked, ...prereqs]), symtab));
       const only = actions.statements.length === 1 ? actions.statements[0]! : null;
       const trivial = checked.type === 'bool' && checked.value && only !== null && only.type === 'action' && only.name === 'next' && only.args === null;

@@ -87,6 +87,12 @@ export const resultFunctions: ReadonlyMap<string, ResultSpec> = new Map<string, 
   ['chk_lb_aff', { bits: 1 }],
 ]);
 
+/** What a result function adds to the flow's match (upstream parse_dns_lookup, parse_put_nd_ra_opts). */
+export const resultPrereqs: ReadonlyMap<string, string> = new Map([
+  ['dns_lookup', 'udp'],
+  ['put_nd_ra_opts', 'ip6'],
+]);
+
 /** Upstream MAX_NESTED_ACTION_DEPTH: blocks nest at most this deep. */
 export const maxNestedActionDepthCount = 32;
 

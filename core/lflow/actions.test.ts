@@ -73,6 +73,12 @@ describe('lflow actions', () => {
     if (r.ok) assert.deepEqual(checkActions(r.value, ctx).prereqs.sort(), ['arp', 'ip', 'ip4', 'tcp'].sort().filter((p) => p !== 'arp'));
   });
 
+  it('drops the prerequisites of nested actions, which describe the packet they build (upstream parse_nested_action)', () => {
+    const r = parseActions('icmp4 { icmp4.type = 11; tcp.dst = 1; output; }; clone { udp.src = 1; next; };');
+    assert.ok(r.ok);
+    if (r.ok) assert.deepEqual(checkActions(r.value, ctx).prereqs.sort(), ['ip4']);
+  });
+
   it('reports malformed and ill-typed actions with positions', () => {
     const cases: Array<[string, number, RegExp]> = [
       ['drop; next;', 6, /cannot be combined/],

@@ -3,7 +3,7 @@
 // moves and exchanges need equal widths and the same kind (string or integer), result functions need the
 // destination width they write. Returns the prerequisites the actions add to the flow's match.
 import type { ActionArg, Actions, ArgTerm, Statement } from './action-syntax';
-import { actionArgSchemas, constantArgActions, fieldArgActions, resultFunctions, statementActions, type ArgSchema, type ArgValueSpec } from './action-table';
+import { actionArgSchemas, constantArgActions, fieldArgActions, resultFunctions, resultPrereqs, statementActions, type ArgSchema, type ArgValueSpec } from './action-table';
 import { actionArgCheckers } from './action-args';
 import { resolveField, type CheckContext, type TypedField } from './check-match';
 import { LflowError } from './errors';
@@ -89,6 +89,8 @@ class ActionChecker {
           throw new LflowError(s.lhs.pos, `Cannot use ${f.bits}-bit field ${f.symbol.name} where a ${spec.bitsOrString}-bit or string field is required by ${s.name}.`);
         }
         this.args(s.name, s.args);
+        const prereq = resultPrereqs.get(s.name);
+        if (prereq) this.prereqs.add(prereq);
         return;
       }
       case 'action': {
@@ -98,7 +100,15 @@ class ActionChecker {
         if (schema) checkSchema(s.name, schema, s.args ?? [], s.pos);
         actionArgCheckers.get(s.name)?.(s.name, s.args ?? [], s.pos);
         if (s.args) this.args(s.name, s.args);
-        if (s.nested) this.statements(s.nested, spec.scope ?? scope);
+        if (s.nested) {
+          // Nested actions (icmp4 { icmp4.type = 11; ... }, ct_commit { ... }, clone { ... }) are checked, but
+          // their prerequisites are dropped, as upstream parse_nested_action does: they describe the packet
+          // the action builds, not the one the flow matches.
+          const outer = [...this.prereqs];
+          this.statements(s.nested, spec.scope ?? scope);
+          this.prereqs.clear();
+          for (const p of outer) this.prereqs.add(p);
+        }
         return;
       }
       default:

@@ -212,6 +212,8 @@ describe('openflow vs ovs-ofctl: groups, meters, bundles, TLV maps, packet-out, 
     'group_id=2,type=all,bucket=actions=load:0x2->NXM_NX_REG15[],resubmit(,37),bucket=actions=load:0x3->NXM_NX_REG15[],resubmit(,37)',
     'group_id=3,type=indirect,bucket=actions=output:5',
     'group_id=4,type=ff,bucket=watch_port:5,actions=output:5,bucket=watch_port:6,actions=output:6',
+    // ovs-ofctl sends selection fields in OVS's field order, not the order written.
+    'group_id=5,type=select,selection_method=hash,fields(ip_dst,ip_src,eth_src),bucket=bucket_id:0,weight:100,actions=output:5',
   ];
   for (const g of groups) {
     it(`decodes add-group ${g.slice(0, 40)}... and re-encodes it exactly`, async () => {

@@ -2,9 +2,9 @@
 // and the few that allocate meters: arp/nd_na/nd_ns/icmp*/tcp_reset/sctp_abort/reject { nested } carry
 // their nested actions as OpenFlow 1.5 bytes; log, bind_vport, dns_lookup, trigger_event carry small
 // opcode-specific payloads (lib/actions.c encode_nested_actions, encode_LOG, encode_BIND_VPORT ...).
-import { fieldBytes, subfield, Writer, writeOxmHeader } from '../../openflow';
+import { Writer } from '../../openflow';
 import type { StatementEncoder } from './actions';
-import { actionOpcodes, actionBytes, be32, concatBytes, controllerOp } from './controller-op';
+import { actionOpcodes, actionBytes, be32, concatBytes, controllerOp, resultFieldBytes } from './controller-op';
 import { fieldArg, intArg, keyed, ref, stringArg } from './encoder';
 import { LflowError } from '../errors';
 import { ofFieldRef, pop, push } from './of-ref';
@@ -57,15 +57,10 @@ const bindVport: StatementEncoder = (st, s, out) => {
   if (moved) out.push(pop(inport));
 };
 
-/** dst = dns_lookup(): pinctrl writes the result bit; the payload names the field (NXM header + offset). */
+/** dst = dns_lookup(): pinctrl writes the result bit; the payload names the field (header + offset). */
 const dnsLookup: StatementEncoder = (st, s, out) => {
   if (s.type !== 'result') throw new LflowError(s.pos, 'dns_lookup must be assigned to a field.');
-  const dst = ref(st, s.lhs);
-  const sf = subfield(dst.name, dst.ofs, dst.bits);
-  const w = new Writer();
-  writeOxmHeader(w, sf.code, false, fieldBytes(sf.field));
-  w.u32(dst.ofs);
-  out.push(controllerOp(actionOpcodes.dnsLookup, w.finish(), { pause: true, meterId: st.ctx.ctrlMeterId }));
+  out.push(controllerOp(actionOpcodes.dnsLookup, resultFieldBytes(ref(st, s.lhs)), { pause: true, meterId: st.ctx.ctrlMeterId }));
 };
 
 /** trigger_event(event = "empty_lb_backends", vip = ..., protocol = ..., load_balancer = ...). */
@@ -113,6 +108,7 @@ export const pinctrlEncoders: ReadonlyArray<[string, StatementEncoder]> = [
   ['reject', nested(actionOpcodes.reject)],
   ['igmp', plain(actionOpcodes.igmp)],
   ['handle_dhcpv6_reply', plain(actionOpcodes.dhcp6Server)],
+  ['handle_bfd_msg', plain(actionOpcodes.bfdMsg)],
   ['log', log],
   ['bind_vport', bindVport],
   ['dns_lookup', dnsLookup],

@@ -1,6 +1,8 @@
 // Logical flow actions to OpenFlow actions, as ovn-controller 23.03 encodes them (lib/actions.c
 // encode_*). One entry per action name in `encoders`; the connection-tracking and controller actions
-// live in actions-ct.ts and actions-pinctrl.ts. Field writes become set_field (masked to the written
+// live in actions-ct.ts and actions-pinctrl.ts, DHCP/DHCPv6 and ND RA options in actions-dhcp.ts and
+// actions-nd-ra.ts, the learn-based commit_lb_aff / commit_ecmp_nh in actions-learn.ts, fwd_group and
+// sample in their own files. Field writes become set_field (masked to the written
 // bits), copies copy_field, exchanges go through the stack, lookups resubmit to ovn-controller's
 // lookup tables with the arguments moved into place around the resubmit.
 import type { Action } from '../../openflow';
@@ -12,15 +14,23 @@ import { logFlagBits, ofTables, type CompileContext, type Pipeline } from './con
 import { actionOpcodes, be16, be32, controllerOp } from './controller-op';
 import { ctEncoders } from './actions-ct';
 import { pinctrlEncoders } from './actions-pinctrl';
-import { fieldArg, firstTable, intArg, ref, type EncodeState } from './encoder';
+import { putDhcpOpts, putDhcpv6Opts } from './actions-dhcp';
+import { putNdRaOpts } from './actions-nd-ra';
+import { learnEncoders } from './actions-learn';
+import { fwdGroup } from './actions-fwd-group';
+import { sample } from './actions-sample';
+import { constArg, fieldArg, firstTable, intArg, ref, type EncodeState } from './encoder';
 import { load, move, ofFieldRef, pop, push, resubmit, toSubfield, type OfRef } from './of-ref';
 import type { Constant } from '../syntax';
 
 export type StatementEncoder = (st: EncodeState, s: Extract<Statement, { type: 'action' | 'result' }>, out: Action[]) => void;
 
-export function encodeActions(a: Actions, ctx: CompileContext, pipeline: Pipeline, table: number, lflowUuid = '00000000-0000-0000-0000-000000000000'): Action[] {
+export function encodeActions(
+  a: Actions, ctx: CompileContext, pipeline: Pipeline, table: number,
+  lflowUuid = '00000000-0000-0000-0000-000000000000', datapathKey = 0,
+): Action[] {
   const st: EncodeState = {
-    ctx, pipeline, table, lflowUuid,
+    ctx, pipeline, table, lflowUuid, datapathKey,
     encode: (list) => {
       const out: Action[] = [];
       for (const s of list) encodeStatement(st, s, out);
@@ -59,7 +69,9 @@ function encodeStatement(st: EncodeState, s: Statement, out: Action[]): void {
       return;
     }
     case 'decrement':
-      out.push({ type: 'dec_ttl' });
+      // Upstream puts an ofpact DEC_TTL with no controller ids, which OVS encodes as NXAST_DEC_TTL_CNT_IDS
+      // (printed "dec_ttl()"), not OFPAT_DEC_NW_TTL: a packet whose TTL expires goes to no controller.
+      out.push({ type: 'dec_ttl_cnt_ids', ids: [] });
       return;
     case 'result':
     case 'action': {
@@ -189,6 +201,17 @@ function next(st: EncodeState, s: Parameters<StatementEncoder>[1], out: Action[]
   out.push(resubmit(firstTable(pipeline) + table));
 }
 
+/** Upstream QDISC_MAX_QUEUE_ID: queue ids set_queue accepts are 0 to this. */
+const maxQueueId = 0xf000;
+
+/** set_queue(N): OpenFlow set_queue (upstream parse_SET_QUEUE / encode_SET_QUEUE). */
+function setQueue(_st: EncodeState, s: Parameters<StatementEncoder>[1], out: Action[]): void {
+  const c = constArg(s.args, 0, s.name, s.pos);
+  if (c.kind !== 'int' || c.mask !== null || (s.args?.length ?? 0) !== 1) throw new LflowError(c.pos, 'set_queue: expecting a queue id.');
+  if (c.value > BigInt(maxQueueId)) throw new LflowError(c.pos, `Queue ID ${c.value} for set_queue is not in valid range 0 to ${maxQueueId}.`);
+  out.push({ type: 'set_queue', queueId: Number(c.value) });
+}
+
 export const encoders: ReadonlyMap<string, StatementEncoder> = new Map<string, StatementEncoder>([
   ['next', next],
   ['output', (st, _s, out) => { out.push(resubmit(st.pipeline === 'ingress' ? 37 : ofTables.saveInport)); }],
@@ -208,6 +231,9 @@ export const encoders: ReadonlyMap<string, StatementEncoder> = new Map<string, S
   ['check_in_port_sec', result(ofTables.chkInPortSec, logFlagBits.checkPortSec)],
   ['check_out_port_sec', result(ofTables.chkOutPortSec, logFlagBits.checkPortSec)],
   ['chk_lb_aff', result(ofTables.chkLbAffinity, logFlagBits.useLbAffSession)],
+  ['chk_ecmp_nh_mac', result(ofTables.ecmpNhMac, logFlagBits.lookupCommitEcmpNh)],
+  ['chk_ecmp_nh', result(ofTables.ecmpNh, logFlagBits.lookupCommitEcmpNh)],
+  ['set_queue', setQueue],
   ['ct_snat_to_vip', (_st, _s, out) => { out.push(resubmit(ofTables.ctSnatHairpin)); }],
   ['check_pkt_larger', (st, s, out) => {
     const dst = resultDst(st, s);
@@ -246,6 +272,12 @@ export const encoders: ReadonlyMap<string, StatementEncoder> = new Map<string, S
     out.push(controllerOp(actionOpcodes.handleSvcCheck, new Uint8Array(0), { meterId: st.ctx.ctrlMeterId }));
     restoreArgs(args, out);
   }],
+  ['put_dhcp_opts', putDhcpOpts],
+  ['put_dhcpv6_opts', putDhcpv6Opts],
+  ['put_nd_ra_opts', putNdRaOpts],
+  ['fwd_group', fwdGroup],
+  ['sample', sample],
+  ...learnEncoders,
   ...ctEncoders,
   ...pinctrlEncoders,
 ]);

@@ -35,6 +35,7 @@ export const logFlagBits = {
   lookupLbHairpin: 7,
   lookupFdb: 8,
   checkPortSec: 12,
+  lookupCommitEcmpNh: 13,
   useLbAffSession: 14,
 } as const;
 
@@ -65,6 +66,13 @@ export interface CompileContext {
   readonly meterId: (description: string) => number;
   /** First conjunction id free for this flow; the compiler uses ids upward from here. */
   readonly conjIdBase?: number;
+  /**
+   * OpenFlow port of the tunnel to the chassis a logical port is bound to (fwd_group liveness watches it);
+   * undefined when the port is unbound, local or has no tunnel. Absent = never.
+   */
+  readonly tunnelOfport?: (port: string) => number | undefined;
+  /** Ids of the Open_vSwitch Flow_Sample_Collector_Set rows: sample() encodes only for one of these. */
+  readonly collectorSetIds?: ReadonlySet<number>;
 }
 
 /** Deterministic allocators for tests and tools: ids from 1 in order of first request, same text same id. */

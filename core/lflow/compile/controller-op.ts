@@ -1,7 +1,11 @@
 // ovn-controller's "controller" actions: NXAST_CONTROLLER2 whose userdata starts with upstream's struct
 // action_header (be32 opcode + 4 pad bytes), followed by opcode-specific bytes (often more OpenFlow
 // actions, encoded as OpenFlow 1.5), which pinctrl interprets (lib/actions.c encode_*_controller_op).
-import { Writer, writeActions, type Action, type Controller2Action } from '../../openflow';
+import { fieldByName, fieldBytes, preferredCode, Writer, writeActions, writeOxmHeader, type Action, type Controller2Action } from '../../openflow';
+import type { OfRef } from './of-ref';
+
+/** OpenFlow 1.5's wire version number, which picks a field's header. */
+const ofp15Version = 6;
 
 /** enum action_opcode (include/ovn/actions.h, 23.03), in order. */
 export const actionOpcodes = {
@@ -48,4 +52,18 @@ export function be16(v: number): Uint8Array {
 
 export function be32(v: number): Uint8Array {
   return new Uint8Array([(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
+}
+
+/**
+ * Where pinctrl writes an action's 1-bit result: the field's header as OpenFlow 1.5 names it (upstream
+ * nx_put_header(..., OFP15_VERSION)) and the bit offset, 8 bytes that start the userdata's payload.
+ */
+export function resultFieldBytes(dst: OfRef): Uint8Array {
+  const field = fieldByName(dst.name);
+  const code = field ? preferredCode(field, ofp15Version) : undefined;
+  if (!field || !code) throw new RangeError(`no OpenFlow header for field ${dst.name}`);
+  const w = new Writer();
+  writeOxmHeader(w, code, false, fieldBytes(field));
+  w.u32(dst.ofs);
+  return w.finish();
 }

@@ -14,6 +14,8 @@ export interface EncodeState {
   readonly table: number;
   /** The logical flow's UUID (set_meter names its meter after it). */
   readonly lflowUuid: string;
+  /** The flow's datapath tunnel key (sample() puts it in the observation domain id). */
+  readonly datapathKey: number;
   /** Encodes nested statements (clone, ct_commit, arp ...) in the same state. */
   readonly encode: (statements: readonly Statement[]) => Action[];
 }

@@ -6,7 +6,6 @@ import { flowMod, type Action, type FlowMod, type Match } from '../../openflow';
 import { checkActions } from '../check-actions';
 import { LflowError } from '../errors';
 import { combine, type Expr } from '../expr';
-import { checkMatchText } from '../match';
 import type { NameLookup } from '../lookup';
 import { parseActionsOrThrow } from '../parse-actions';
 import { annotate } from '../annotate';
@@ -42,12 +41,13 @@ export function lflowCookie(uuid: string): bigint {
 export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: NameLookup): CompiledFlow[] {
   const parsed = parseActionsOrThrow(lf.actions);
   const checked = checkActions(parsed, { symtab: ctx.symtab, names });
-  const m = checkMatchText(lf.match, { symtab: ctx.symtab, names });
-  if (!m.ok) throw m.error;
+  // As ovn-controller: a match whose prerequisites contradict each other is not an error here, it simply
+  // compiles to no flow (checkMatchText's diagnostic would normalize every match once more).
+  const annotated = annotate(checkMatch(parseMatchOrThrow(lf.match), { symtab: ctx.symtab, names }), ctx.symtab);
   const prereqs: Expr[] = checked.prereqs.map((p) => annotate(checkMatch(parseMatchOrThrow(p), { symtab: ctx.symtab, names }), ctx.symtab));
-  const expr = combine('and', [m.value.annotated, ...prereqs]);
+  const expr = combine('and', [annotated, ...prereqs]);
   const matches = compileMatch(expr, ctx);
-  const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid);
+  const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid, lf.datapathKey);
   const cookie = lflowCookie(lf.uuid);
   const tableId = firstTable(lf.pipeline) + lf.tableId;
   return matches.filter((c) => isLocalMatch(c, lf.pipeline, ctx)).map((c) => {

@@ -45,8 +45,9 @@ export function loadEntry(r: OfRef, value: bigint, mask: bigint = ones(r.bits)):
   const sh = BigInt(r.ofs);
   const m = (mask & ones(r.bits)) << sh;
   const v = (value << sh) & m;
-  // A write of the whole field is an unmasked set_field, as OVS encodes it.
-  if (m === ones(r.fieldBits)) return matchEntry(r.name, v);
+  // A write whose mask is all ones over the field's bytes is an unmasked set_field, as OVS encodes it; a
+  // field narrower than its bytes (ip_dscp: 6 bits in one byte) keeps its mask, as upstream's does.
+  if (m === ones(Math.ceil(r.fieldBits / 8) * 8)) return matchEntry(r.name, v);
   return matchEntry(r.name, v, m);
 }
 

@@ -3,7 +3,10 @@
 
 import { Reader, Writer } from '../bytes';
 import { fieldBytes } from '../oxm-fields';
-import { readOxmEntry, readSubfieldHeader, writeOxmEntry, writeSubfieldHeader } from '../oxm';
+import { codeFor, readOxmEntry, readSubfieldHeader, writeOxmEntry, writeSubfieldHeader } from '../oxm';
+
+/** OpenFlow 1.5's wire version number. */
+const of15Version = 6;
 import type { CopyFieldAction, SetFieldAction } from './types';
 
 export const ofpatSetField = 25;
@@ -36,9 +39,14 @@ export function decodeCopyField(r: Reader): CopyFieldAction {
   return { type: 'copy_field', src: { ...src, ofs: srcOfs, nBits }, dst: { ...dst, ofs: dstOfs, nBits } };
 }
 
+/**
+ * OVS writes copy_field's field headers in the encoding it prefers for OpenFlow 1.5 (OXM basic where the
+ * field has one, else NXM), whatever name the action was written with (encode_REG_MOVE ->
+ * nx_put_mff_header with the wire version), so the bytes are the same for move:NXM_OF_ETH_SRC[] and
+ * move:OXM_OF_ETH_SRC[].
+ */
 export function encodeCopyField(a: CopyFieldAction, w: Writer): void {
   if (a.src.nBits !== a.dst.nBits) throw new RangeError(`copy_field: src ${a.src.nBits} bits != dst ${a.dst.nBits} bits`);
   w.u16(a.src.nBits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
-  writeSubfieldHeader(w, a.src);
-  writeSubfieldHeader(w, a.dst);
+  for (const sf of [a.src, a.dst]) writeSubfieldHeader(w, sf.field.variableLength ? sf : { field: sf.field, code: codeFor(sf.field, of15Version) });
 }

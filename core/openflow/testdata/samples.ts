@@ -52,7 +52,7 @@ export const sampleActions: Action[] = [
   { type: 'set_field', entry: oxm('reg15', '00000001') },
   { type: 'set_field', entry: oxm('reg3', '00000005', '000000ff') },
   { type: 'set_field', entry: oxm('eth_src', 'fa163e000001') },
-  { type: 'copy_field', src: sf('NXM_OF_IP_DST', 0), dst: sf('NXM_NX_XXREG0', 96, 32) },
+  { type: 'copy_field', src: sf('OXM_OF_IPV4_DST', 0), dst: sf('NXM_NX_XXREG0', 96, 32) },
   { type: 'resubmit', variant: 'port', inPort: 3, table: 255 },
   { type: 'resubmit', variant: 'table', inPort: 0xfff8, table: 37 },
   { type: 'resubmit', variant: 'table_ct', inPort: 0xfff8, table: 40 },

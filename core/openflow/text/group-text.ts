@@ -6,7 +6,7 @@ import type { Bucket, GroupDesc, GroupMod } from '../messages/types';
 import { ofpgbpt, watchGroupProperty, watchPortProperty, weightProperty } from '../messages/group-meter';
 import type { Property } from '../properties';
 import { readOxmHeader, writeOxmHeader } from '../oxm';
-import { fieldBytes, preferredCode } from '../oxm-fields';
+import { fieldByName, fieldBytes, fieldTable, preferredCode } from '../oxm-fields';
 import { formatActions } from './action-format';
 import { parseActionList } from './action-parse';
 import { FlowSyntaxError, findField, parseSmall, splitTopLevel } from './lex';
@@ -33,7 +33,13 @@ export function readSelectionMethod(p: Property): SelectionMethod | undefined {
   const method = String.fromCharCode(...raw.subarray(0, nul < 0 ? raw.length : nul));
   const param = r.u64();
   const fields: string[] = [];
-  while (!r.atEnd()) fields.push(readOxmHeader(r).field.name);
+  // Each field is a header followed by its hash mask (OVS oxm_put_field_array); only whole-field masks
+  // are written by OVS for fields(a,b), so the mask is read and left out of the text.
+  while (!r.atEnd()) {
+    const h = readOxmHeader(r);
+    r.take(h.payloadBytes, `${h.code.name} selection mask`);
+    fields.push(h.field.name);
+  }
   return { method, param, fields };
 }
 
@@ -48,6 +54,7 @@ export function selectionMethodProperty(sm: SelectionMethod): Property {
     const code = preferredCode(f, 6);
     if (!code) throw new RangeError(`field ${name} has no OXM encoding`);
     writeOxmHeader(w, code, false, fieldBytes(f));
+    w.bytes(new Uint8Array(fieldBytes(f)).fill(0xff));
   }
   return { type: 0xffff, value: w.finish() };
 }
@@ -98,6 +105,20 @@ export function parseGroup(text: string, xid = 0, command = 0): ParsedGroup {
     if (e instanceof FlowSyntaxError || e instanceof RangeError) return { ok: false, error: e.message };
     throw e;
   }
+}
+
+/**
+ * ovs-ofctl keeps selection fields in a field bitmap and writes them in OVS's field order (meta-flow.h),
+ * whatever order the text gave: fields(ip_dst,ip_src) is sent, and dumped, as fields(ip_src,ip_dst). The
+ * header fields a selection may hash on appear in fieldTable in that same relative order.
+ */
+function selectionFieldOrder(fields: readonly string[]): string[] {
+  const rank = (n: string) => {
+    const f = fieldByName(n);
+    if (!f) throw new FlowSyntaxError(n, `unknown field "${n}" in selection fields`);
+    return fieldTable.indexOf(f);
+  };
+  return [...fields].sort((a, b) => rank(a) - rank(b));
 }
 
 function parseGroupOrThrow(text: string, xid: number, command: number): GroupMod {
@@ -156,6 +177,6 @@ function parseGroupOrThrow(text: string, xid: number, command: number): GroupMod
     if (b.watchGroup !== undefined && b.watchGroup !== 0xffffffff) properties.push(watchGroupProperty(b.watchGroup));
     return { bucketId: id, actions: parseActionList(b.actions.join(',')), properties };
   });
-  const properties = method ? [selectionMethodProperty({ method, param, fields })] : [];
+  const properties = method ? [selectionMethodProperty({ method, param, fields: selectionFieldOrder(fields) })] : [];
   return { type: 'group_mod', xid, command, groupType, groupId, commandBucketId: bucketIdAll, buckets, properties };
 }

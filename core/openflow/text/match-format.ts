@@ -231,15 +231,18 @@ export function formatMatch(match: Match, priority?: number): string {
     decMasked('tp_dst', get('tcp_dst') ?? get('udp_dst') ?? get('sctp_dst'));
   }
   const tcpFlags = get('tcp_flags');
-  if (tcpFlags && proto === 6n && tcpFlags.m === 0xfffn) {
-    // format_flags_masked with the whole mask: the set flags joined by '|', or 0.
-    const set = tcpFlagNames.filter((_n, bit) => (tcpFlags.v >> BigInt(bit)) & 1n);
-    parts.push(`tcp_flags=${set.length > 0 ? set.join('|') : '0'}`);
-  } else if (tcpFlags && proto === 6n) {
+  if (tcpFlags && proto === 6n) {
+    // OVS format_flags_masked: a mask over all 12 flag bits prints the set flags joined by '|' ("syn",
+    // "syn|ack", "0" for none); any other mask prints +flag/-flag for each masked bit.
+    const allFlags = 0xfffn;
     let t = '';
-    for (let bit = 0; bit < 12; bit++) {
-      const m = 1n << BigInt(bit);
-      if (tcpFlags.m & m) t += `${tcpFlags.v & m ? '+' : '-'}${tcpFlagNames[bit]}`;
+    if ((tcpFlags.m & allFlags) === allFlags) {
+      t = tcpFlagNames.filter((_, bit) => (tcpFlags.v & (1n << BigInt(bit))) !== 0n).join('|') || '0';
+    } else {
+      for (let bit = 0; bit < 12; bit++) {
+        const m = 1n << BigInt(bit);
+        if (tcpFlags.m & m) t += `${tcpFlags.v & m ? '+' : '-'}${tcpFlagNames[bit]}`;
+      }
     }
     parts.push(`tcp_flags=${t}`);
   }

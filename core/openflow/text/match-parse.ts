@@ -81,6 +81,15 @@ export function applyMatchToken(view: FlowView, key: string, value: string | und
           if (sign === '+') v |= 1n << BigInt(bit);
         }
         setSlot(view, 'tcp_flags', v, m, 2);
+      } else if (/^[a-z]/.test(value)) {
+        // "syn|ack": exactly these flags set, every other flag clear; ovs-ofctl sends it as an exact match.
+        let v = 0n;
+        for (const name of value.split('|')) {
+          const bit = tcpFlagNames.indexOf(name);
+          if (bit < 0) throw new FlowSyntaxError(value, `unknown TCP flag "${name}"`);
+          v |= 1n << BigInt(bit);
+        }
+        setSlot(view, 'tcp_flags', v, 0xffffn, 2);
       } else {
         const { v, m } = parseFieldValue(findField('tcp_flags'), value);
         setSlot(view, 'tcp_flags', v, m, 2);
