@@ -106,7 +106,7 @@ function northdLeaf(r: Random, names: MatchNames, negatable: boolean, protocols:
   const positive: Array<() => string> = [
     () => `inport == ${r.chance(0.5) ? JSON.stringify(r.pick(names.ports)) : `{${subset(r, names.ports, 2, 3).map((p) => JSON.stringify(p)).join(', ')}}`}`,
     () => `outport == ${r.chance(0.5) ? JSON.stringify(r.pick(names.ports)) : `{${subset(r, names.ports, 2, 3).map((p) => JSON.stringify(p)).join(', ')}}`}`,
-    () => `${r.pick(['inport', 'outport'])} == @${r.pick(names.portGroups)}`,
+    () => (names.portGroups.length > 0 ? `${r.pick(['inport', 'outport'])} == @${r.pick(names.portGroups)}` : 'inport == "none"'),
     () => r.pick(['ip4', 'ip6', 'ip', 'tcp', 'udp', 'icmp4', 'icmp6', 'arp', 'nd', 'nd_ns', 'sctp', 'ip4 && udp', 'ip6 && tcp']),
     () => `eth.type == ${set(subset(r, ['0x800', '0x86dd', '0x806'], 1, 2))}`,
     () => `ip.proto == ${set(subset(r, [1, 6, 17, 58], 1, 2))}`,

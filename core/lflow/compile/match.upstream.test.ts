@@ -1,7 +1,8 @@
 // Differential test of match compilation against upstream ovn-controller 23.03.1: a few hundred seeded
-// random northd-like logical flows are written into the SB of a real hypervisor sandbox (the controller
-// oracle) and compiled by compileLogicalFlow; per logical flow, the sorted multisets of installed OpenFlow
-// flows must be equal. Conjunction ids are renumbered canonically (upstream allocates them by hashing).
+// random northd-like logical flows (on switch sw0 and router lr0) are written into the SB of a real
+// hypervisor sandbox (the controller oracle) and compiled by compileLogicalFlow; per logical flow, the
+// sorted multisets of installed OpenFlow flows must be equal. Conjunction ids are renumbered canonically
+// (upstream allocates them by hashing). The one known difference is collidingEncodings (below).
 // Each flow gets its own priority so that no two logical flows can produce the same OpenFlow match (ovn-
 // controller would install only one of them, under one cookie).
 // Replay: LFLOW_MATCH_SEED=<seed> npx mocha dist/core/lflow/compile/match.upstream.test.js
@@ -28,6 +29,7 @@ const flowsCount = 400;
 const maxFlowsPerMatchCount = 1_000;
 const maxDrawsCount = 20;
 const sw0Ports = ['vm1', 'vm2', 'vm3', 'lp-meta', 'child1', 'sw0-lr0', 'vip1'];
+const lr0Ports = ['lr0-sw0', 'lr0-pub', 'cr-lr0-pub'];
 
 /** ovs-ofctl lines with conjunction ids renumbered by the structure they take part in, sorted. */
 export function canonicalFlows(lines: readonly string[]): string[] {
@@ -48,33 +50,26 @@ export function canonicalFlows(lines: readonly string[]): string[] {
   }).sort();
 }
 
-interface Setup {
-  oracle: ControllerOracle;
+/** What compiling on one datapath of the oracle's SB needs. */
+interface DatapathSetup {
   ctx: CompileContext;
   names: NameLookup;
   generatorNames: MatchNames;
   dpKey: number;
 }
 
+interface Setup {
+  oracle: ControllerOracle;
+  datapaths: Record<Datapath, DatapathSetup>;
+}
+
+type Datapath = 'sw0' | 'lr0';
+
 function setUp(oracle: ControllerOracle): Setup {
   const sbctl = (...args: string[]) => oracle.box.run('ovn-sbctl', [`--db=${oracle.box.sb}`, ...args]);
-  const dpKey = oracle.datapathKey('sw0');
-  const keys = new Map(sw0Ports.map((p) => [p, oracle.portKey(p)]));
-  // ovn-controller's lookup_port_cb: "none" is 0, then Port_Bindings, then the datapath's multicast groups.
-  keys.set('none', 0);
-  const dpUuid = sbctl('--bare', '--columns=_uuid', 'find', 'Datapath_Binding', 'external_ids:name=sw0').trim();
-  for (const row of sbctl('--bare', '--columns=name,tunnel_key', 'find', 'Multicast_Group', `datapath=${dpUuid}`).split('\n\n')) {
-    const [name, key] = row.trim().split('\n');
-    if (name && key) keys.set(name, Number(key));
-  }
   // Ports bound to hv1 (is_chassis_resident); the chassisredirect port of lr0-pub too (hv1 is its gateway).
   const chassis = sbctl('--bare', '--columns=_uuid', 'find', 'Chassis', 'name=hv1').trim();
   const resident = new Set(sbctl('--bare', '--columns=logical_port', 'find', 'Port_Binding', `chassis=${chassis}`).split(/\s+/).filter(Boolean));
-  // Ports whose flows ovn-controller installs on a switch (its related_lport_ids, a runtime property of the
-  // chassis, not of match compilation): probed once with `inport == "P"`.
-  const probed = [...keys.keys()].filter((p) => p !== 'none');
-  const probe = oracle.install(probed.map((p, i) => ({ datapath: 'sw0', pipeline: 'ingress', tableId: 1, priority: 10 + i, match: `inport == ${JSON.stringify(p)}`, actions: 'next;' })));
-  const localKeys = new Set(probed.filter((_p, i) => probe[i]!.flows.length > 0).map((p) => keys.get(p)!));
   const addressSets = new Map<string, string[]>();
   for (const row of sbctl('--bare', '--columns=name,addresses', 'list', 'Address_Set').split('\n\n')) {
     const [name, addrs] = row.trim().split('\n');
@@ -85,34 +80,58 @@ function setUp(oracle: ControllerOracle): Setup {
     const [name, ports] = row.trim().split('\n');
     if (name) portGroups.set(name, (ports ?? '').split(/\s+/).filter(Boolean));
   }
-  const names: NameLookup = {
-    addressSet: (n) => addressSets.get(n),
-    // ovn-controller looks a port group up by the name northd stores it under for this datapath.
-    portGroup: (n) => portGroups.get(`${dpKey}_${n}`) ?? portGroups.get(n),
+  const datapath = (dp: Datapath, ports: readonly string[], isSwitch: boolean): DatapathSetup => {
+    const dpKey = oracle.datapathKey(dp);
+    const keys = new Map(ports.map((p) => [p, oracle.portKey(p)]));
+    // ovn-controller's lookup_port_cb: "none" is 0, then Port_Bindings, then the datapath's multicast groups.
+    keys.set('none', 0);
+    const dpUuid = sbctl('--bare', '--columns=_uuid', 'find', 'Datapath_Binding', `external_ids:name=${dp}`).trim();
+    for (const row of sbctl('--bare', '--columns=name,tunnel_key', 'find', 'Multicast_Group', `datapath=${dpUuid}`).split('\n\n')) {
+      const [name, key] = row.trim().split('\n');
+      if (name && key) keys.set(name, Number(key));
+    }
+    // Ports whose flows ovn-controller installs on a switch (its related_lport_ids, a runtime property of
+    // the chassis, not of match compilation): probed once with `inport == "P"`.
+    const probed = [...keys.keys()].filter((p) => p !== 'none');
+    const probe = isSwitch ? oracle.install(probed.map((p, i) => ({ datapath: dp, pipeline: 'ingress', tableId: 1, priority: 10 + i, match: `inport == ${JSON.stringify(p)}`, actions: 'next;' }))) : [];
+    const localKeys = new Set(probed.filter((_p, i) => (probe[i]?.flows.length ?? 0) > 0).map((p) => keys.get(p)!));
+    const names: NameLookup = {
+      addressSet: (n) => addressSets.get(n),
+      // ovn-controller looks a port group up by the name northd stores it under for this datapath.
+      portGroup: (n) => portGroups.get(`${dpKey}_${n}`) ?? portGroups.get(n),
+    };
+    const groups = idAllocator();
+    const meters = idAllocator();
+    const ctx: CompileContext = {
+      symtab: ovnSymtab(),
+      lookupPort: (n) => keys.get(n),
+      isChassisResident: (p) => resident.has(p),
+      isSwitch,
+      ...(isSwitch ? { portKeyIsLocal: (k: number) => localKeys.has(k) } : {}),
+      groupId: groups.id,
+      meterId: meters.id,
+    };
+    const generatorNames: MatchNames = {
+      ports: [...keys.keys(), 'nosuch'],
+      residentCandidates: ['vm1', 'vm2', 'vip1', 'lp-meta', 'cr-lr0-pub'],
+      addressSets: [{ name: 'as1', family: 'ip4' }, { name: 'pg1_ip4', family: 'ip4' }, { name: 'pg1_ip6', family: 'ip6' }],
+      portGroups: portGroups.has(`${dpKey}_pg1`) ? ['pg1'] : [],
+    };
+    return { ctx, names, generatorNames, dpKey };
   };
-  const groups = idAllocator();
-  const meters = idAllocator();
-  const ctx: CompileContext = {
-    symtab: ovnSymtab(),
-    lookupPort: (n) => keys.get(n),
-    isChassisResident: (p) => resident.has(p),
-    isSwitch: true,
-    portKeyIsLocal: (k) => localKeys.has(k),
-    groupId: groups.id,
-    meterId: meters.id,
+  return {
+    oracle,
+    datapaths: {
+      sw0: datapath('sw0', sw0Ports, true),
+      lr0: datapath('lr0', lr0Ports, false),
+    },
   };
-  const generatorNames: MatchNames = {
-    ports: [...sw0Ports, 'nosuch', 'none', '_MC_flood', '_MC_unknown'],
-    residentCandidates: ['vm1', 'vm2', 'vip1', 'lp-meta', 'cr-lr0-pub'],
-    addressSets: [{ name: 'as1', family: 'ip4' }, { name: 'pg1_ip4', family: 'ip4' }, { name: 'pg1_ip6', family: 'ip6' }],
-    portGroups: ['pg1'],
-  };
-  return { oracle, ctx, names, generatorNames, dpKey };
 }
 
 function ourFlows(s: Setup, f: OracleFlow, uuid: string): string[] {
+  const d = s.datapaths[f.datapath as Datapath];
   try {
-    return compileLogicalFlow({ uuid, datapathKey: s.dpKey, pipeline: f.pipeline, tableId: f.tableId, priority: f.priority, match: f.match, actions: f.actions }, s.ctx, s.names)
+    return compileLogicalFlow({ uuid, datapathKey: d.dpKey, pipeline: f.pipeline, tableId: f.tableId, priority: f.priority, match: f.match, actions: f.actions }, d.ctx, d.names)
       .map((c) => `table=${c.flowMod.tableId}, ${formatFlow(c.flowMod)}`);
   } catch (e) {
     // Upstream logs a parse error and installs nothing; so do we (contradictory prerequisites included).
@@ -130,7 +149,7 @@ function ourFlows(s: Setup, f: OracleFlow, uuid: string): string[] {
  * If their conjunction() actions differ, which ids end up on the flow cannot be predicted; the flows and
  * their matches still can, so such logical flows are compared with conjunction ids masked.
  */
-function collidingEncodings(s: Setup, match: string): boolean {
+function collidingEncodings(s: DatapathSetup, match: string): boolean {
   const checked = checkMatchText(match, { symtab: s.ctx.symtab, names: s.names });
   if (!checked.ok) return false;
   const decided = evaluateConditions(simplifyComparisons(checked.value.annotated), s.ctx.isChassisResident);
@@ -154,7 +173,7 @@ function maskedConjunctions(lines: readonly string[]): string[] {
 }
 
 /** Whether the match compiles to few flows (decided without building OXM matches, which is the slow part). */
-function fewFlows(s: Setup, match: string): boolean {
+function fewFlows(s: DatapathSetup, match: string): boolean {
   const checked = checkMatchText(match, { symtab: s.ctx.symtab, names: s.names });
   if (!checked.ok) return true;
   try {
@@ -188,12 +207,14 @@ describe('lflow compile: matches agree with upstream ovn-controller (controller 
     const s = setup!;
     const r = new SeededRandom(seed).fork('match-upstream');
     const generated: OracleFlow[] = Array.from({ length: flowsCount }, (_x, i) => {
-      const f = { datapath: 'sw0', pipeline: r.chance(0.7) ? 'ingress' : 'egress', tableId: r.int(24), priority: 1000 + i, actions: 'next;' } as const;
+      const dp: Datapath = r.chance(0.8) ? 'sw0' : 'lr0';
+      const d = s.datapaths[dp];
+      const f = { datapath: dp, pipeline: r.chance(0.7) ? 'ingress' : 'egress', tableId: r.int(24), priority: 1000 + i, actions: 'next;' } as const;
       // A match that compiles to thousands of flows (a != over a 128-bit field ANDed with several more)
       // would dominate the run time: draw again, deterministically.
       for (let attempt = 1; ; attempt++) {
-        const match = r.chance(0.15) ? randomMatch(r, 2) : northdLikeMatch(r, s.generatorNames);
-        if (attempt === maxDrawsCount || fewFlows(s, match)) return { ...f, match };
+        const match = r.chance(0.15) ? randomMatch(r, 2) : northdLikeMatch(r, d.generatorNames);
+        if (attempt === maxDrawsCount || fewFlows(d, match)) return { ...f, match };
       }
     });
     // LFLOW_MATCH_EXPRS (one match per line) replaces the generated matches, to study a difference.
@@ -212,13 +233,13 @@ describe('lflow compile: matches agree with upstream ovn-controller (controller 
       if (up.some((l) => l.includes('conj_id='))) conjunctive++;
       if (up.length === 0) empty++;
       if (up.join('\n') === ours.join('\n')) return;
-      if (collidingEncodings(s, f.match) && maskedConjunctions(up).join('\n') === maskedConjunctions(ours).join('\n')) {
+      if (collidingEncodings(s.datapaths[f.datapath as Datapath], f.match) && maskedConjunctions(up).join('\n') === maskedConjunctions(ours).join('\n')) {
         colliding.push(f.match);
         return;
       }
       const onlyUp = up.filter((l) => !ours.includes(l));
       const onlyOurs = ours.filter((l) => !up.includes(l));
-      differences.push(`${f.pipeline} ${f.match}\n  upstream ${up.length}, ours ${ours.length}` +
+      differences.push(`${f.datapath} ${f.pipeline} ${f.match}\n  upstream ${up.length}, ours ${ours.length}` +
         `\n  only upstream:\n    ${onlyUp.slice(0, 6).join('\n    ')}\n  only ours:\n    ${onlyOurs.slice(0, 6).join('\n    ')}`);
     });
     const agreed = flows.length - differences.length - colliding.length;
