@@ -6,7 +6,7 @@
 //     of that name there, "none" is key 0; port groups are "<datapath key>_<name>" with members filtered
 //     to the local logical ports; is_chassis_resident() is decided for this chassis;
 //   - on a logical switch, an OpenFlow flow whose match pins inport (ingress) / outport (egress) to a
-//     port that is not related here is dropped;
+//     port that is not related here is dropped (CompileContext.portKeyIsLocal);
 //   - a flow that does not parse or compile is skipped and reported (upstream logs it and goes on).
 import type { FlowMod } from '../../openflow';
 import { LflowError } from '../errors';
@@ -92,6 +92,11 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         groupId: alloc.groupId,
         meterId: alloc.meterId,
         conjIdBase,
+        portKeyIsLocal: (key) => {
+          const related = locality.relatedLportKeys.has(lportKey(dp.tunnelKey, key));
+          if (!related) skippedNonLocalCount++;
+          return related;
+        },
         // Upstream tunnel_ofport_cb: a port of this datapath bound to a chassis we have a tunnel to.
         tunnelOfport: (name) => {
           const p = portByName.get(name);
@@ -110,14 +115,8 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         failures.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, error: e.message });
         continue;
       }
-      const portReg = lf.pipeline === 'ingress' ? 'reg14' : 'reg15';
       for (const c of compiled) {
         for (const id of [c.compiled.conjId ?? 0, ...c.compiled.conjunctions.map((j) => j.id)]) conjIdBase = Math.max(conjIdBase, id + 1);
-        const port = isSwitch ? c.compiled.fields.get(portReg)?.v ?? 0n : 0n;
-        if (port !== 0n && !locality.relatedLportKeys.has(lportKey(dp.tunnelKey, Number(port)))) {
-          skippedNonLocalCount++;
-          continue;
-        }
         flows.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, flowMod: c.flowMod });
       }
     }
