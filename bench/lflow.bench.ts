@@ -1,6 +1,6 @@
 // Logical flows compiled to OpenFlow: ovn-ts vs upstream ovn-controller 23.03 on one Southbound database.
 //
-// 1. Upstream ovn-northd makes the SB from a density-style NB (bench/lflow-workload.ts) in a sandbox with one
+// 1. Upstream ovn-northd makes the SB from a density-style NB (test-support/density-topology.ts) in a sandbox with one
 //    hypervisor (hv1) that binds a port on every logical switch, so every datapath is local to it.
 // 2. Upstream: `inc-engine/recompute` is triggered BENCH_RUNS times with ovn-controller's lflow cache on (its
 //    default) and BENCH_RUNS times with it off. Per recompute we take the time of the logical_flow_output
@@ -25,7 +25,7 @@ import { readChassisSb } from '../test-support/sb-json';
 import { startOvnSandbox, type OvnSandbox } from '../test-support/ovn-sandbox';
 import { findBinary, upstreamPackages } from '../test-support/upstream';
 import { median, timeMs, fmt } from './median';
-import { densityTopology, densityVifs, type DensityWorkload } from './lflow-workload';
+import { densityTopology, densityVifs, type DensityWorkload } from '../test-support/density-topology';
 
 const chassisName = 'hv1';
 const recomputeWaitMs = 120_000;

@@ -9,6 +9,7 @@ import { strict as assert } from 'node:assert';
 import { upstreamOrSkip } from '../../../test-support/upstream';
 import { startControllerOracle, cookieOf, type ControllerOracle, type OracleOptions } from '../../../test-support/controller-oracle';
 import { corpusTopology, corpusVifs, gatewayTopology } from '../../../test-support/ovn-topology';
+import { densityTopology, densityVifs } from '../../../test-support/density-topology';
 import { readChassisSb } from '../../../test-support/sb-json';
 import {
   diffMultisets, groupTextsFromDescriptions, groupTextsFromDump, mergeSameMatch, normalizeFlows, ourFlowLine, splitFlowLine,
@@ -36,7 +37,13 @@ const agreementMin = 0.95;
 const scenarios: ReadonlyArray<{ name: string; oracle: OracleOptions; vifs: readonly string[] }> = [
   { name: 'corpus topology, hv1 with VIFs and the active gateway port', oracle: { topology: corpusTopology }, vifs: corpusVifs },
   { name: 'gateway router on hv1, backup member of the gateway port\'s HA group, one VIF', oracle: { topology: gatewayTopology, vifs: ['vm3'] }, vifs: ['vm3'] },
+  { name: 'density workload: 8 switches x 8 ports, ACLs over port groups and address sets, 4 load balancers', ...density(8, 8, 4) },
 ];
+
+function density(switches: number, portsPerSwitch: number, loadBalancers: number): { oracle: OracleOptions; vifs: readonly string[] } {
+  const w = { switches, portsPerSwitch, loadBalancers, boundPerSwitch: 1 };
+  return { oracle: { topology: densityTopology(w), vifs: densityVifs(w) }, vifs: densityVifs(w) };
+}
 
 for (const scenario of scenarios) describe(`compiled logical flows vs upstream ovn-controller (${scenario.name})`, function () {
   this.timeout(180_000);

@@ -1,4 +1,4 @@
-// The NB for bench:lflow, in the style of ovn-heater's density workloads: `switches` logical switches of
+// The NB for bench:lflow and the density scenario of the compiler agreement test, in the style of ovn-heater's density workloads: `switches` logical switches of
 // `portsPerSwitch` VIF ports each (addresses and port security set), one router connecting them all, per
 // switch a port group and an address set with network-policy-like ACLs over them, a cluster-wide default-deny
 // port group, and `loadBalancers` TCP load balancers (3 backends each) on every switch and on the router.
