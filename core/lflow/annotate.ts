@@ -144,7 +144,7 @@ function exprPos(e: Expr): number {
  * constant or a condition anywhere below makes it "none" (so `(ip4.src != x || 1)` gets its prerequisite
  * inside the OR and stays true for non-IP packets, as upstream evaluates it).
  */
-function uniqueSymbol(e: Expr): LogicalSymbol | null {
+export function uniqueSymbol(e: Expr): LogicalSymbol | null {
   switch (e.type) {
     case 'cmp':
     case 'strcmp':
@@ -154,7 +154,7 @@ function uniqueSymbol(e: Expr): LogicalSymbol | null {
       let found: LogicalSymbol | null = null;
       for (const o of e.operands) {
         const s = uniqueSymbol(o);
-        if (s === null || (found !== null && found !== s)) return null;
+        if (s === null || (found !== null && found.name !== s.name)) return null;
         found = s;
       }
       return found;

@@ -6,6 +6,7 @@
 // product), one at a time. Terms are not deduplicated or absorbed: `a || (a && b)` stays two terms, as
 // upstream keeps it (identical OpenFlow matches merge later).
 // Input: simplified (expr-simplify.ts) with conditions evaluated: comparisons are ==, no `not`.
+import { uniqueSymbol } from './annotate';
 import { LflowTooComplexError } from './errors';
 import { falseExpr, trueExpr, type Expr } from './expr';
 import { crush } from './crush';
@@ -16,27 +17,6 @@ import type { LogicalSymbol } from './symtab';
 export const maxNormalFormTermsCount = 100_000;
 /** Crushing and cross products together may build this many terms per term of the bound. */
 export const crushWorkFactor = 4;
-
-/** expr_get_unique_symbol: the one symbol every comparison below mentions, or null. */
-export function uniqueSymbol(e: Expr): LogicalSymbol | null {
-  switch (e.type) {
-    case 'cmp':
-    case 'strcmp':
-      return e.symbol;
-    case 'and':
-    case 'or': {
-      let found: LogicalSymbol | null = null;
-      for (const o of e.operands) {
-        const s = uniqueSymbol(o);
-        if (s === null || (found !== null && found.name !== s.name)) return null;
-        found = s;
-      }
-      return found;
-    }
-    default:
-      return null;
-  }
-}
 
 export function toNormalForm(e: Expr, maxTerms = maxNormalFormTermsCount): Expr {
   // One budget for the cross products and for crushing (counted in terms built), scaled from the bound.

@@ -12,7 +12,7 @@
 import { LflowError } from '../errors';
 import type { Expr } from '../expr';
 import { ones } from '../expr';
-import { uniqueSymbol } from '../normal-form';
+import { uniqueSymbol } from '../annotate';
 import type { CompileContext } from './context';
 
 /** One value/mask per OpenFlow field (ovs-ofctl name). */
