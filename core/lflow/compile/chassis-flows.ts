@@ -15,7 +15,7 @@ import type { Symtab } from '../symtab';
 import type { ChassisIdentity, ChassisSb, ChassisSbDatapath, ChassisSbFlow, ChassisSbPort } from './chassis-sb';
 import { chassisLocality, haActiveHere, lportKey, type ChassisLocality } from './chassis-locality';
 import type { CompileContext } from './context';
-import { compileLogicalFlow } from './flow';
+import { compileLogicalFlow, parseLogicalFlowText, type ParsedLogicalFlow } from './flow';
 
 export interface ChassisFlow {
   readonly lflowUuid: string;
@@ -72,10 +72,17 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
   let conjIdBase = 1;
 
   for (const lf of sb.flows) {
+    // Parsed at most once per logical flow, however many local datapaths it is compiled for.
+    let parsed: ParsedLogicalFlow | LflowError | undefined;
     for (const dpUuid of lf.datapaths) {
       const dp = dps.get(dpUuid);
       if (!dp || !locality.localDatapaths.has(dpUuid)) continue;
       if (!inOutPortRelated(lf, dp, portByName, locality)) continue;
+      parsed ??= parseOnce(lf);
+      if (parsed instanceof LflowError) {
+        failures.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, error: parsed.message });
+        continue;
+      }
       const isSwitch = datapathIsSwitch(dp);
       const ctx: CompileContext = {
         symtab,
@@ -108,7 +115,7 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
       try {
         compiled = compileLogicalFlow({
           uuid: lf.uuid, datapathKey: dp.tunnelKey, pipeline: lf.pipeline, tableId: lf.tableId,
-          priority: lf.priority, match: lf.match, actions: lf.actions,
+          priority: lf.priority, match: lf.match, actions: lf.actions, parsed,
         }, ctx, namesOn(dp, sb, locality));
       } catch (e) {
         if (!(e instanceof LflowError)) throw e;
@@ -122,6 +129,15 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
     }
   }
   return { locality, flows, failures, skippedNonLocalCount };
+}
+
+function parseOnce(lf: ChassisSbFlow): ParsedLogicalFlow | LflowError {
+  try {
+    return parseLogicalFlowText(lf.match, lf.actions);
+  } catch (e) {
+    if (e instanceof LflowError) return e;
+    throw e;
+  }
 }
 
 function inOutPortRelated(lf: ChassisSbFlow, dp: ChassisSbDatapath, portByName: ReadonlyMap<string, ChassisSbPort>, locality: ChassisLocality): boolean {

@@ -11,6 +11,8 @@ import { parseActionsOrThrow } from '../parse-actions';
 import { annotate } from '../annotate';
 import { checkMatch } from '../check-match';
 import { parseMatchOrThrow } from '../parse-match';
+import type { Actions } from '../action-syntax';
+import type { SyntaxExpr } from '../syntax';
 import { encodeActions } from './actions';
 import { firstTable } from './encoder';
 import type { CompileContext, Pipeline } from './context';
@@ -24,6 +26,21 @@ export interface LogicalFlow {
   readonly priority: number;
   readonly match: string;
   readonly actions: string;
+  /**
+   * The match and actions already parsed (parseLogicalFlowText): a flow compiled for many datapaths is
+   * parsed once. Absent: parsed here.
+   */
+  readonly parsed?: ParsedLogicalFlow;
+}
+
+/** The datapath-independent first step of compiling: the texts parsed (names are resolved later). */
+export interface ParsedLogicalFlow {
+  readonly match: SyntaxExpr;
+  readonly actions: Actions;
+}
+
+export function parseLogicalFlowText(match: string, actions: string): ParsedLogicalFlow {
+  return { actions: parseActionsOrThrow(actions), match: parseMatchOrThrow(match) };
 }
 
 export interface CompiledFlow {
@@ -39,11 +56,12 @@ export function lflowCookie(uuid: string): bigint {
 }
 
 export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: NameLookup): CompiledFlow[] {
-  const parsed = parseActionsOrThrow(lf.actions);
+  const syntax = lf.parsed ?? parseLogicalFlowText(lf.match, lf.actions);
+  const parsed = syntax.actions;
   const checked = checkActions(parsed, { symtab: ctx.symtab, names });
   // As ovn-controller: a match whose prerequisites contradict each other is not an error here, it simply
   // compiles to no flow (checkMatchText's diagnostic would normalize every match once more).
-  const annotated = annotate(checkMatch(parseMatchOrThrow(lf.match), { symtab: ctx.symtab, names }), ctx.symtab);
+  const annotated = annotate(checkMatch(syntax.match, { symtab: ctx.symtab, names }), ctx.symtab);
   const prereqs: Expr[] = checked.prereqs.map((p) => annotate(checkMatch(parseMatchOrThrow(p), { symtab: ctx.symtab, names }), ctx.symtab));
   const expr = combine('and', [annotated, ...prereqs]);
   const matches = compileMatch(expr, ctx);

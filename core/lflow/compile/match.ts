@@ -18,9 +18,8 @@ import { fieldKey, toMatches, type ConjunctionRef, type FieldMatch, type RawMatc
 
 export { fieldKey, type ConjunctionRef, type FieldMatch };
 
-export interface CompiledMatch extends RawMatch {
-  readonly match: Match;
-}
+/** A match as field values; toMatch() turns it into the OXM match of a flow (once, with the datapath). */
+export type CompiledMatch = RawMatch;
 
 /** Bound on the terms one logical flow's normal form may have (upstream has none; runaway input gets an error). */
 export const maxMatchesPerFlowCount = maxNormalFormTermsCount;
@@ -50,7 +49,7 @@ export function compileMatch(annotated: Expr, ctx: CompileContext, options: Comp
     else if (prev.conjunctions.length > 0 && m.conjunctions.length > 0) byKey.set(key, { ...prev, conjunctions: [...prev.conjunctions, ...m.conjunctions] });
     else byKey.set(key, { ...prev, conjunctions: [] });
   }
-  return [...byKey.values()].map((m) => ({ ...m, match: toMatch(m.fields, m.conjId, null) }));
+  return [...byKey.values()];
 }
 
 /**
