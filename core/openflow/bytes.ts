@@ -238,9 +238,19 @@ export function bytesToBigInt(b: Uint8Array): bigint {
 export function bigIntToBytes(v: bigint, n: number): Uint8Array {
   if (v < 0n || v >> BigInt(8 * n) !== 0n) throw new RangeError(`value 0x${v.toString(16)} does not fit in ${n} bytes`);
   const out = new Uint8Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
+  // Four bytes per BigInt step: the per-byte loop dominated match encoding.
+  let i = n - 1;
+  for (; i >= 3; i -= 4) {
+    const w = Number(v & 0xffffffffn);
+    v >>= 32n;
+    out[i] = w & 0xff;
+    out[i - 1] = (w >>> 8) & 0xff;
+    out[i - 2] = (w >>> 16) & 0xff;
+    out[i - 3] = w >>> 24;
+  }
+  for (let w = Number(v); i >= 0; i--) {
+    out[i] = w & 0xff;
+    w = Math.floor(w / 256);
   }
   return out;
 }

@@ -14,8 +14,11 @@ export interface Slot { v: bigint; m: bigint; bytes: number }
 /** The match folded to one slot per logical field, keyed by field name (xregs split into regs). */
 export type FlowView = Map<string, Slot>;
 
+/** All-ones masks by byte count, built once (match encoding asks for them for every field). */
+const onesByBytes: bigint[] = Array.from({ length: 129 }, (_, n) => (1n << BigInt(8 * n)) - 1n);
+
 export function ones(bytes: number): bigint {
-  return (1n << BigInt(8 * bytes)) - 1n;
+  return onesByBytes[bytes] ?? (1n << BigInt(8 * bytes)) - 1n;
 }
 
 export function put(view: FlowView, name: string, v: bigint, m: bigint, bytes: number): void {

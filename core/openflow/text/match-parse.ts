@@ -137,6 +137,10 @@ function entry(name: string, v: bigint, m: bigint, bytes: number, version: numbe
   return full ? { field, code, value: toBytes(v, bytes) } : { field, code, value: toBytes(v & m, bytes), mask: toBytes(m, bytes) };
 }
 
+const tunMetadataNames = Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`);
+const regNames = Array.from({ length: 16 }, (_, i) => `reg${i}`);
+const xregNames = Array.from({ length: 8 }, (_, i) => `xreg${i}`);
+
 /** Encodes a FlowView in nx_put_raw order for OpenFlow wire version `version` (6 = OF1.5). */
 export function encodeFlowView(view: FlowView, version = 6): Match {
   const out: OxmEntry[] = [];
@@ -216,21 +220,22 @@ export function encodeFlowView(view: FlowView, version = 6): Match {
   add('tun_gbp_flags');
   // Without a TLV table, OVS sizes a tun_metadata match to the bytes its value and mask need.
   for (let i = 0; i < 64; i++) {
-    used.add(`tun_metadata${i}`);
-    const s = view.get(`tun_metadata${i}`);
+    const name = tunMetadataNames[i]!;
+    used.add(name);
+    const s = view.get(name);
     if (!s) continue;
     const n = minBytes(s.v | (s.m === ones(s.bytes) ? 0n : s.m));
-    const e = entry(`tun_metadata${i}`, s.v, s.m === ones(s.bytes) ? ones(n) : s.m, n, version);
+    const e = entry(name, s.v, s.m === ones(s.bytes) ? ones(n) : s.m, n, version);
     if (e) out.push(e);
   }
-  for (let i = 0; i < 16; i++) used.add(`reg${i}`);
+  for (const r of regNames) used.add(r);
   for (let i = 0; i < 8; i++) {
-    const hi = view.get(`reg${2 * i}`);
-    const lo = view.get(`reg${2 * i + 1}`);
+    const hi = view.get(regNames[2 * i]!);
+    const lo = view.get(regNames[2 * i + 1]!);
     if (!hi && !lo) continue;
     const v = ((hi?.v ?? 0n) << 32n) | (lo?.v ?? 0n);
     const m = ((hi?.m ?? 0n) << 32n) | (lo?.m ?? 0n);
-    const e = version >= 6 ? entry(`xreg${i}`, v, m, 8, version) : undefined;
+    const e = version >= 6 ? entry(xregNames[i]!, v, m, 8, version) : undefined;
     if (e) out.push(e);
   }
   add('pkt_mark');
