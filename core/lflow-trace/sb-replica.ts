@@ -1,8 +1,8 @@
 // Reads the tables a trace needs out of an OVSDB IDL replica of OVN_Southbound into plain SbData.
 // Missing tables (an older schema) read as empty; a reference to a missing row is left for buildTraceDb
 // to report.
-import type { Replica, ReplicaRow } from '../ovsdb/idl/replica';
-import type { Atom } from '../ovsdb/schema/types';
+import { rows, rowsWithUuid } from '../ovsdb/idl/row-reader';
+import type { Replica } from '../ovsdb/idl/replica';
 import type { SbData, SbFlow } from './model';
 import { hmapOrder, ovsHashString, ovsUuidHash } from '../ovsdb/data/shash-order';
 
@@ -19,56 +19,9 @@ export const traceMonitorSelection: Readonly<Record<string, readonly string[]>> 
   Load_Balancer: ['vips'],
 };
 
-class RowReader {
-  constructor(private readonly replica: Replica, private readonly table: string, private readonly row: ReplicaRow) {}
-
-  private datum(column: string) {
-    const schema = this.replica.tableSchema(this.table);
-    const idx = schema.columns.findIndex((c) => c.name === column);
-    return idx < 0 ? null : this.row.values[idx] ?? null;
-  }
-  atoms(column: string): Atom[] {
-    return [...(this.datum(column)?.keys ?? [])];
-  }
-  str(column: string): string {
-    const a = this.atoms(column)[0];
-    return typeof a === 'string' ? a : '';
-  }
-  num(column: string): number {
-    const a = this.atoms(column)[0];
-    return typeof a === 'number' ? a : 0;
-  }
-  strings(column: string): string[] {
-    return this.atoms(column).filter((a): a is string => typeof a === 'string');
-  }
-  map(column: string): Record<string, string> {
-    const d = this.datum(column);
-    const out: Record<string, string> = {};
-    if (!d || !d.values) return out;
-    d.keys.forEach((k, i) => {
-      out[String(k)] = String(d.values![i]);
-    });
-    return out;
-  }
-}
-
-function rows(replica: Replica, table: string): RowReader[] {
-  if (!replica.schema.tables.has(table)) return [];
-  return [...replica.rows(table).values()].map((r) => new RowReader(replica, table, r));
-}
-
-function uuidsOf(replica: Replica, table: string): string[] {
-  return replica.schema.tables.has(table) ? [...replica.rows(table).keys()] : [];
-}
-
 export function sbDataFromReplica(replica: Replica): SbData {
-  const groups = new Map<string, string[]>();
-  const groupUuids = uuidsOf(replica, 'Logical_DP_Group');
-  rows(replica, 'Logical_DP_Group').forEach((g, i) => groups.set(groupUuids[i]!, g.strings('datapaths')));
-  const withUuid = (table: string) => {
-    const u = uuidsOf(replica, table);
-    return rows(replica, table).map((r, i) => ({ r, uuid: u[i]! }));
-  };
+  const groups = new Map(rowsWithUuid(replica, 'Logical_DP_Group').map(({ uuid, r }) => [uuid, r.strings('datapaths')]));
+  const withUuid = (table: string) => rowsWithUuid(replica, table);
   // Flows of equal priority that both match are "who cares" upstream: the first in ovn-trace's list wins,
   // and that list is the IDL's row order (rows arrive in a JSON object, an shash keyed by UUID string, and
   // are kept in an hmap keyed by uuid_hash), kept by a stable sort. Reproduce that order.
