@@ -7,6 +7,7 @@ import { ovsdbServerCommand } from './commands/ovsdb-server';
 import { ovsdbToolCommand } from './commands/ovsdb-tool';
 import { ovsdbClientCommand } from './commands/ovsdb-client';
 import { traceCommand } from './commands/trace';
+import { lflowCompileCommand } from './commands/lflow-compile';
 import { UsageError } from './usage-error';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(ovsdbToolCommand());
   program.addCommand(ovsdbClientCommand());
   program.addCommand(traceCommand());
+  program.addCommand(lflowCompileCommand());
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -3,11 +3,10 @@
 // database once through the IDL (ovn-ts or upstream ovsdb-server), then walks the microflow.
 import { Command, InvalidArgumentError } from 'commander';
 import * as path from 'node:path';
-import { IdlClient } from '../../../core/ovsdb/idl';
 import { parseMatch } from '../../../core/lflow';
 import { ovnSymtab } from '../../../core/lflow/symtab';
 import { buildTraceDb, parseCtFlags, parseLbDst, runTrace, sbDataFromReplica, traceMonitorSelection, TraceError, type LbDst, type TraceFormat } from '../../../core/lflow-trace';
-import { NodeClock, NodeTransport, createNodeRandom } from '../../node';
+import { readDatabaseOnce } from '../read-db-once';
 import { UsageError } from '../usage-error';
 
 /** How long to wait for the database before giving up. */
@@ -75,46 +74,15 @@ export function traceCommand(): Command {
 }
 
 function startTrace(remote: string, req: { datapath: string | null; microflow: string; formats: TraceFormat[]; ctStates: bigint[]; lbDst: LbDst | null }, friendly: boolean): void {
-  let done = false;
-  let lastProblem = '';
-  const finish = (code: number, stdout: string, stderr: string) => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    idl.stop();
-    if (stdout) process.stdout.write(stdout);
-    if (stderr) process.stderr.write(stderr);
-    process.exitCode = code;
-  };
-  const idl = new IdlClient({
-    database: 'OVN_Southbound',
-    remotes: [remote],
-    transport: new NodeTransport(),
-    clock: new NodeClock(),
-    random: createNodeRandom(),
-    monitor: traceMonitorSelection,
-    leaderOnly: false,
-    callbacks: {
-      problem: (_i, message) => {
-        lastProblem = message;
-      },
-      disconnected: (_i, reason) => {
-        lastProblem = reason;
-      },
-      synced: (i) => {
-        const replica = i.replica;
-        if (!replica) return finish(1, '', 'ovn-ts: trace: no replica after sync\n');
-        try {
-          const data = sbDataFromReplica(replica);
-          const db = buildTraceDb(data, ovnSymtab(), friendly);
-          const result = runTrace(db, { ...req, addressSets: { ...data.addressSets }, portGroups: { ...data.portGroups } });
-          finish(0, result.text, '');
-        } catch (e) {
-          if (e instanceof TraceError) return finish(2, '', `ovn-ts: trace: ${e.message}\n`);
-          throw e;
-        }
-      },
-    },
+  readDatabaseOnce({ command: 'trace', database: 'OVN_Southbound', remote, monitor: traceMonitorSelection, timeoutMs: traceDbTimeoutMs }, (replica) => {
+    try {
+      const data = sbDataFromReplica(replica);
+      const db = buildTraceDb(data, ovnSymtab(), friendly);
+      const result = runTrace(db, { ...req, addressSets: { ...data.addressSets }, portGroups: { ...data.portGroups } });
+      return { code: 0, stdout: result.text, stderr: '' };
+    } catch (e) {
+      if (e instanceof TraceError) return { code: 2, stdout: '', stderr: `ovn-ts: trace: ${e.message}\n` };
+      throw e;
+    }
   });
-  const timer = setTimeout(() => finish(1, '', `ovn-ts: trace: could not read the Southbound database at ${remote} within ${traceDbTimeoutMs} ms${lastProblem ? ` (${lastProblem})` : ''}\n`), traceDbTimeoutMs);
 }

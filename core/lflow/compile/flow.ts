@@ -76,7 +76,8 @@ export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: 
     return {
       compiled: c,
       flowMod: flowMod({
-        tableId, priority: lf.priority, cookie, match,
+        // Clause flows may be shared by several logical flows: upstream gives them cookie 0.
+        tableId, priority: lf.priority, cookie: c.conjunctions.length > 0 ? 0n : cookie, match,
         instructions: acts.length > 0 ? [{ type: 'apply_actions', actions: acts }] : [],
       }),
     };
