@@ -2,7 +2,9 @@
 // line after normalization (conjunction and group ids), what upstream ovn-controller installed in the
 // logical tables of its br-int, except the pairs a known upstream bug explains; cookies included.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { upstreamOrSkip } from '../../../test-support/upstream';
 import { startControllerOracle, type ControllerOracle } from '../../../test-support/controller-oracle';
@@ -65,5 +67,28 @@ describe('ovn-ts lflow-compile vs upstream ovn-controller', function () {
     const noChassis = cli('lflow-compile', `--db=${o.box.sb}`);
     assert.equal(noChassis.status, 2);
     assert.match(noChassis.stderr, /--chassis is required/);
+  });
+
+  it('prints the same from the same database served by ovn-ts ovsdb-server', async function () {
+    const o = oracle!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lflow-compile-ours-'));
+    const server = spawn(process.execPath, [main, 'ovsdb-server', `--remote=punix:${dir}/sb.sock`, `${dir}/sb.db`], { stdio: 'ignore' });
+    try {
+      fs.copyFileSync(path.join(o.box.dir, 'sb.db'), path.join(dir, 'sb.db'));
+      const socketWaitMsMax = 10_000;
+      for (let waited = 0; !fs.existsSync(`${dir}/sb.sock`); waited += 50) {
+        assert.ok(waited < socketWaitMsMax, 'ovn-ts ovsdb-server did not open its socket');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const idsOut = (s: string) => s.replace(/conj_id=\d+|conjunction\(\d+/g, 'conj').replace(/group:\d+|group_id=\d+/g, 'group').split('\n').sort();
+      const fromUpstream = cli('lflow-compile', `--db=${o.box.sb}`, '--chassis=hv1');
+      const fromOurs = cli('lflow-compile', `--db=unix:${dir}/sb.sock`, '--chassis=hv1');
+      assert.equal(fromOurs.status, 0, fromOurs.stderr);
+      assert.ok(fromOurs.stdout.split('\n').length > 700);
+      assert.deepEqual(idsOut(fromOurs.stdout), idsOut(fromUpstream.stdout));
+    } finally {
+      server.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
