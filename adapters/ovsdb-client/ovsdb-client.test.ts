@@ -239,7 +239,7 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
         const err: string[] = [];
         p.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
         p.stderr!.on('data', (d: Buffer) => err.push(d.toString()));
-        return { out, err, done: new Promise((resolve) => p.on('exit', (_code, signal) => resolve(signal))) };
+        return { out, err, done: new Promise((resolve) => p.on('close', (_code, signal) => resolve(signal))) };
       };
       const a = spawn(process.execPath, [main, 'ovsdb-client', ...args], { env });
       const b = spawn('ovsdb-client', args, { env });
@@ -281,7 +281,7 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
       for (let i = 0; i < 200 && out.length === 0; i++) await sleep(25);
       await during();
       p.kill('SIGTERM');
-      await new Promise((resolve) => p.on('exit', resolve));
+      await new Promise((resolve) => p.on('close', resolve));
       return out.join('');
     };
     // Someone else holds the lock; the observed client waits, then gets it when the holder goes away.
@@ -353,7 +353,7 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
     p.stdout.on('data', (d: Buffer) => out.push(d.toString()));
     for (let i = 0; i < 200 && out.length === 0; i++) await sleep(25);
     p.kill('SIGTERM');
-    await new Promise((resolve) => p.on('exit', resolve));
+    await new Promise((resolve) => p.on('close', resolve));
     assert.match(out.join(''), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\nrow +action +name\n-+ -+ -+\n[0-9a-f-]{36} initial +g\n$/);
   });
 

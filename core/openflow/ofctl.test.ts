@@ -87,7 +87,7 @@ function runOfctl(args: string[]): Promise<{ code: number | null; stdout: string
     p.stdout.on('data', (d) => { stdout += String(d); });
     p.stderr.on('data', (d) => { stderr += String(d); });
     const timer = setTimeout(() => p.kill(), runTimeoutMs);
-    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    p.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
   });
 }
 

@@ -223,7 +223,7 @@ function captureFlowMods(file: string, sock: string): Promise<Uint8Array[]> {
       const child = spawn('ovs-ofctl', ['-O', 'OpenFlow15', '--no-names', 'add-flows', `unix:${sock}`, file]);
       let stderr = '';
       child.stderr.on('data', (d) => { stderr += String(d); });
-      child.on('exit', (code) => {
+      child.on('close', (code) => {
         server.close();
         if (code === 0) resolve(frames); else reject(new Error(`ovs-ofctl add-flows failed: ${stderr}`));
       });
