@@ -273,34 +273,45 @@ describe('ovn-ts ovsdb-client vs upstream ovsdb-client (real ovsdb-server)', fun
   });
 
   it('locks, waits for and steals locks like upstream', async () => {
-    /** Runs `client lock LOCK` while `during` runs, then stops it; returns what it printed. */
-    const observe = async (ourClient: boolean, args: string[], during: () => Promise<void>): Promise<string> => {
+    /** Polls until `done()` holds; the bound is generous because CI machines are busy. */
+    const waitFor = async (what: string, done: () => boolean): Promise<void> => {
+      const pollsMax = 400;
+      for (let i = 0; i < pollsMax && !done(); i++) await sleep(25);
+      assert.ok(done(), `timed out waiting for ${what}`);
+    };
+    /** Starts `ovsdb-client lock|steal LOCK` (ours or upstream's), collecting what it prints. */
+    const client = (ourClient: boolean, args: string[]): { p: ChildProcess; text: () => string; closed: Promise<unknown> } => {
       const p = ourClient ? spawn(process.execPath, [main, 'ovsdb-client', ...args], { env }) : spawn('ovsdb-client', args, { env });
       const out: string[] = [];
-      p.stdout.on('data', (d: Buffer) => out.push(d.toString()));
-      for (let i = 0; i < 200 && out.length === 0; i++) await sleep(25);
-      await during();
-      p.kill('SIGTERM');
-      await new Promise((resolve) => p.on('close', resolve));
-      return out.join('');
+      p.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+      return { p, text: () => out.join(''), closed: new Promise((resolve) => p.on('close', resolve)) };
+    };
+    const stop = async (c: { p: ChildProcess; closed: Promise<unknown> }): Promise<void> => {
+      c.p.kill('SIGTERM');
+      await c.closed;
     };
     // Someone else holds the lock; the observed client waits, then gets it when the holder goes away.
     const waiting = async (ourClient: boolean, lock: string): Promise<string> => {
-      const holder = spawn('ovsdb-client', ['lock', lock], { env });
-      await sleep(300);
-      return observe(ourClient, ['lock', lock], async () => {
-        holder.kill('SIGTERM');
-        await sleep(400);
-      });
+      const holder = client(false, ['lock', lock]);
+      await waitFor('the holder to get the lock', () => holder.text().includes('"locked":true'));
+      const observed = client(ourClient, ['lock', lock]);
+      await waitFor('the observed client to be told it waits', () => observed.text().includes('"locked":false'));
+      await stop(holder);
+      await waitFor('the lock to pass to the observed client', () => observed.text().endsWith(`\nlocked\n["${lock}"]\n`));
+      await stop(observed);
+      return observed.text();
     };
     // The observed client holds the lock; a thief steals it, then goes away.
-    const robbed = async (ourClient: boolean, lock: string): Promise<string> =>
-      observe(ourClient, ['lock', lock], async () => {
-        const thief = spawn('ovsdb-client', ['steal', lock], { env });
-        await sleep(400);
-        thief.kill('SIGTERM');
-        await sleep(400);
-      });
+    const robbed = async (ourClient: boolean, lock: string): Promise<string> => {
+      const observed = client(ourClient, ['lock', lock]);
+      await waitFor('the observed client to get the lock', () => observed.text().includes('"locked":true'));
+      const thief = client(false, ['steal', lock]);
+      await waitFor('the theft to be reported', () => observed.text().includes('stolen\n'));
+      await stop(thief);
+      await waitFor('the lock to come back', () => observed.text().endsWith(`stolen\n["${lock}"]\nlocked\n["${lock}"]\n`));
+      await stop(observed);
+      return observed.text();
+    };
     assert.equal(await waiting(true, 'L1'), await waiting(false, 'L1'));
     assert.equal(await waiting(true, 'L1'), '{"locked":false}\nlocked\n["L1"]\n');
     assert.equal(await robbed(true, 'L2'), await robbed(false, 'L2'));
