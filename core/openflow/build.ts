@@ -47,23 +47,45 @@ export function subfield(name: string, ofs = 0, nBits?: number): Subfield {
  */
 export function buildMatch(fields: Readonly<Record<string, bigint | readonly [bigint, bigint]>>): Match {
   const view: FlowView = new Map();
-  for (const [name, spec] of Object.entries(fields)) {
-    const f = fieldByName(name);
-    assert(f, () => `buildMatch: unknown field ${name}`);
-    const bytes = f.name === 'in_port_oxm' ? 2 : fieldBytes(f);
-    const [v, m] = typeof spec === 'bigint' ? [spec, ones(bytes)] : spec;
-    const xreg = /^xx?reg(\d+)$/.exec(f.name);
-    if (xreg) {
-      const words = f.name.startsWith('xx') ? 4 : 2;
+  for (const name in fields) {
+    const spec = fields[name]!;
+    const slot = viewSlot(name);
+    const [v, m] = typeof spec === 'bigint' ? [spec, ones(slot.bytes)] : spec;
+    if (slot.regWords.length > 0) {
+      const words = slot.regWords.length;
       for (let k = 0; k < words; k++) {
         const sh = BigInt(32 * (words - 1 - k));
-        put(view, `reg${words * Number(xreg[1]) + k}`, (v >> sh) & 0xffffffffn, (m >> sh) & 0xffffffffn, 4);
+        put(view, slot.regWords[k]!, (v >> sh) & 0xffffffffn, (m >> sh) & 0xffffffffn, 4);
       }
     } else {
-      put(view, f.name === 'in_port_oxm' ? 'in_port' : f.name, v, m, bytes);
+      put(view, slot.slot, v, m, slot.bytes);
     }
   }
   return encodeFlowView(view);
+}
+
+/** Where a field name lands in a FlowView: its slot and width, or the 32-bit registers an xreg/xxreg spans. */
+interface ViewSlot {
+  readonly slot: string;
+  readonly bytes: number;
+  readonly regWords: readonly string[];
+}
+
+/** Field names resolve once (buildMatch runs for every compiled flow); the table of fields is fixed. */
+const viewSlots = new Map<string, ViewSlot>();
+
+function viewSlot(name: string): ViewSlot {
+  const known = viewSlots.get(name);
+  if (known) return known;
+  const f = fieldByName(name);
+  assert(f, () => `buildMatch: unknown field ${name}`);
+  const bytes = f.name === 'in_port_oxm' ? 2 : fieldBytes(f);
+  const xreg = /^xx?reg(\d+)$/.exec(f.name);
+  const words = !xreg ? 0 : f.name.startsWith('xx') ? 4 : 2;
+  const regWords = Array.from({ length: words }, (_, k) => `reg${words * Number(xreg![1]) + k}`);
+  const slot: ViewSlot = { slot: f.name === 'in_port_oxm' ? 'in_port' : f.name, bytes, regWords };
+  viewSlots.set(name, slot);
+  return slot;
 }
 
 export interface FlowModSpec {

@@ -236,6 +236,14 @@ export function bytesToBigInt(b: Uint8Array): bigint {
 
 /** bigint -> big-endian bytes of width n (value must fit). */
 export function bigIntToBytes(v: bigint, n: number): Uint8Array {
+  if (n <= 6) {
+    // Up to 48 bits a Number holds the value exactly: no BigInt arithmetic (most match fields are this small).
+    const w = Number(v);
+    if (v < 0n || w >= 2 ** (8 * n)) throw new RangeError(`value 0x${v.toString(16)} does not fit in ${n} bytes`);
+    const out = new Uint8Array(n);
+    for (let i = n - 1, x = w; i >= 0; i--, x = Math.floor(x / 256)) out[i] = x % 256;
+    return out;
+  }
   if (v < 0n || v >> BigInt(8 * n) !== 0n) throw new RangeError(`value 0x${v.toString(16)} does not fit in ${n} bytes`);
   const out = new Uint8Array(n);
   // Four bytes per BigInt step: the per-byte loop dominated match encoding.

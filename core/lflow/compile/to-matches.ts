@@ -33,8 +33,16 @@ export interface RawMatch {
   readonly conjId: number | null;
 }
 
+/** A text naming a field match: equal for equal matches whatever the order their fields were added in. */
 export function fieldKey(f: FieldMatch): string {
-  return [...f.keys()].sort().map((k) => `${k}=${f.get(k)!.v.toString(16)}/${f.get(k)!.m.toString(16)}`).join(',');
+  const names = Array.from(f.keys());
+  if (names.length > 1) names.sort();
+  let key = '';
+  for (const name of names) {
+    const { v, m } = f.get(name)!;
+    key += `${key === '' ? '' : ','}${name}=${v.toString(16)}/${m.toString(16)}`;
+  }
+  return key;
 }
 
 class MatchSet {

@@ -2,7 +2,7 @@
 // in the order OVS's nx_put_raw writes them (so our bytes equal ovs-ofctl's for the same flow).
 
 import type { Match } from '../match';
-import { fieldBytes, fieldByName, preferredCode } from '../oxm-fields';
+import { fieldBytes, fieldByName, preferredCode, type FieldDef, type OxmCode } from '../oxm-fields';
 import type { OxmEntry } from '../oxm';
 import { FlowSyntaxError, findField, parseCtState, parseFieldValue, parseSmall, parseUint, portNames, toBytes } from './lex';
 import { FlowView, ones, put } from './match-format';
@@ -127,16 +127,28 @@ export function applyMatchToken(view: FlowView, key: string, value: string | und
   }
 }
 
+/** The field and its preferred code per "version/name" (entry() runs for every field of every encoded match). */
+const entryCodes = new Map<string, { field: FieldDef; code: OxmCode }>();
+
 function entry(name: string, v: bigint, m: bigint, bytes: number, version: number): OxmEntry | undefined {
   if (m === 0n) return undefined;
-  const field = fieldByName(name);
-  if (!field) throw new FlowSyntaxError(name, `no field ${name}`);
-  const code = preferredCode(field, version);
-  if (!code) throw new FlowSyntaxError(name, `field ${name} cannot be matched in OpenFlow`);
+  const key = `${version}/${name}`;
+  let known = entryCodes.get(key);
+  if (!known) {
+    const field = fieldByName(name);
+    if (!field) throw new FlowSyntaxError(name, `no field ${name}`);
+    const code = preferredCode(field, version);
+    if (!code) throw new FlowSyntaxError(name, `field ${name} cannot be matched in OpenFlow`);
+    known = { field, code };
+    entryCodes.set(key, known);
+  }
+  const { field, code } = known;
   const full = m === ones(bytes);
   return full ? { field, code, value: toBytes(v, bytes) } : { field, code, value: toBytes(v & m, bytes), mask: toBytes(m, bytes) };
 }
 
+/** Slots read by hand in encodeFlowView that are left out, not refused, where their context is missing. */
+const slotsIgnoredOutOfContext = new Set(['in_port', 'vlan_tci', 'ip_frag', 'nw_tos', 'nw_ecn']);
 const tunMetadataNames = Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`);
 const regNames = Array.from({ length: 16 }, (_, i) => `reg${i}`);
 const xregNames = Array.from({ length: 8 }, (_, i) => `xreg${i}`);
@@ -144,23 +156,33 @@ const xregNames = Array.from({ length: 8 }, (_, i) => `xreg${i}`);
 /** Encodes a FlowView in nx_put_raw order for OpenFlow wire version `version` (6 = OF1.5). */
 export function encodeFlowView(view: FlowView, version = 6): Match {
   const out: OxmEntry[] = [];
+  // The slots consumed so far: only present ones are recorded (a view holds a handful of slots, and this
+  // runs once per compiled flow), so the leftover check at the end is skipped when all were consumed.
   const used = new Set<string>();
-  const add = (name: string, slotName = name) => {
-    used.add(slotName);
+  const take = (slotName: string) => {
     const s = view.get(slotName);
+    if (s) used.add(slotName);
+    return s;
+  };
+  const add = (name: string, slotName = name) => {
+    const s = take(slotName);
     if (!s) return;
     const e = entry(name, s.v, s.m, s.bytes, version);
     if (e) out.push(e);
   };
+  let hasTunMetadata = false;
+  let hasRegs = false;
+  for (const k of view.keys()) {
+    if (k.startsWith('tun_metadata')) hasTunMetadata = true;
+    else if (k.startsWith('reg')) hasRegs = true;
+  }
   const dlType = view.get('eth_type')?.v;
   const proto = view.get('nw_proto')?.v;
-  // Slots consumed by hand below (not through add()).
-  for (const k of ['in_port', 'vlan_tci', 'ip_frag', 'nw_tos', 'nw_ecn']) used.add(k);
   add('packet_type');
   add('dp_hash');
   add('recirc_id');
   add('conj_id');
-  const inPort = view.get('in_port');
+  const inPort = take('in_port');
   if (inPort) {
     const p = inPort.v >= 0xff00n ? inPort.v + 0xffff0000n : inPort.v;
     out.push(entry('in_port_oxm', p, 0xffffffffn, 4, version)!);
@@ -169,7 +191,7 @@ export function encodeFlowView(view: FlowView, version = 6): Match {
   add('eth_src');
   add('eth_dst');
   add('eth_type');
-  const tci = view.get('vlan_tci');
+  const tci = take('vlan_tci');
   if (tci) {
     const vid = tci.v & 0x1fffn;
     const vm = tci.m & 0x1fffn;
@@ -178,11 +200,11 @@ export function encodeFlowView(view: FlowView, version = 6): Match {
   }
   if (dlType === 0x0800n || dlType === 0x86ddn) {
     if (dlType === 0x0800n) { add('ip_src'); add('ip_dst'); } else { add('ipv6_src'); add('ipv6_dst'); }
-    const frag = view.get('ip_frag');
+    const frag = take('ip_frag');
     if (frag) out.push(entry('ip_frag', frag.v, frag.m === 3n ? 0xffn : frag.m, 1, version)!);
-    const tos = view.get('nw_tos');
+    const tos = take('nw_tos');
     if (tos) out.push(entry('ip_dscp', tos.v >> 2n, 0xffn, 1, version)!);
-    const ecn = view.get('nw_ecn');
+    const ecn = take('nw_ecn');
     if (ecn) out.push(entry('nw_ecn', ecn.v, 0xffn, 1, version)!);
     add('nw_ttl');
     add('ipv6_label');
@@ -219,19 +241,17 @@ export function encodeFlowView(view: FlowView, version = 6): Match {
   add('tun_gbp_id');
   add('tun_gbp_flags');
   // Without a TLV table, OVS sizes a tun_metadata match to the bytes its value and mask need.
-  for (let i = 0; i < 64; i++) {
+  for (let i = 0; hasTunMetadata && i < 64; i++) {
     const name = tunMetadataNames[i]!;
-    used.add(name);
-    const s = view.get(name);
+    const s = take(name);
     if (!s) continue;
     const n = minBytes(s.v | (s.m === ones(s.bytes) ? 0n : s.m));
     const e = entry(name, s.v, s.m === ones(s.bytes) ? ones(n) : s.m, n, version);
     if (e) out.push(e);
   }
-  for (const r of regNames) used.add(r);
-  for (let i = 0; i < 8; i++) {
-    const hi = view.get(regNames[2 * i]!);
-    const lo = view.get(regNames[2 * i + 1]!);
+  for (let i = 0; hasRegs && i < 8; i++) {
+    const hi = take(regNames[2 * i]!);
+    const lo = take(regNames[2 * i + 1]!);
     if (!hi && !lo) continue;
     const v = ((hi?.v ?? 0n) << 32n) | (lo?.v ?? 0n);
     const m = ((hi?.m ?? 0n) << 32n) | (lo?.m ?? 0n);
@@ -251,8 +271,8 @@ export function encodeFlowView(view: FlowView, version = 6): Match {
   add('metadata');
   // Nothing may be dropped: protocol fields whose prerequisites are missing are an error (as in ovs-ofctl);
   // rarer fields (nsh, erspan, gtpu, mpls...) are appended in field-table order.
-  for (const [name, s] of view) {
-    if (used.has(name)) continue;
+  for (const [name, s] of used.size === view.size ? [] : view) {
+    if (used.has(name) || slotsIgnoredOutOfContext.has(name)) continue;
     if (/^(tp_src|tp_dst|icmp_type|icmp_code|tcp_|udp_|sctp_|icmpv6_|nd_|arp_|ip_|ipv6_|nw_)/.test(name)) {
       throw new FlowSyntaxError(name, `${name} needs its prerequisites (eth_type / ip protocol) in the match`);
     }
