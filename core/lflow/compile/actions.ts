@@ -25,12 +25,19 @@ import type { Constant } from '../syntax';
 
 export type StatementEncoder = (st: EncodeState, s: Extract<Statement, { type: 'action' | 'result' }>, out: Action[]) => void;
 
+/**
+ * `datapathKey` is read only by the actions that use it (sample()), so a caller can tell whether the
+ * encoding depends on the datapath (chassis-flows.ts shares the actions of datapath groups when not).
+ */
 export function encodeActions(
   a: Actions, ctx: CompileContext, pipeline: Pipeline, table: number,
-  lflowUuid = '00000000-0000-0000-0000-000000000000', datapathKey = 0,
+  lflowUuid = '00000000-0000-0000-0000-000000000000', datapathKey: () => number = () => 0,
 ): Action[] {
   const st: EncodeState = {
-    ctx, pipeline, table, lflowUuid, datapathKey,
+    ctx, pipeline, table, lflowUuid,
+    get datapathKey() {
+      return datapathKey();
+    },
     encode: (list) => {
       const out: Action[] = [];
       for (const s of list) encodeStatement(st, s, out);

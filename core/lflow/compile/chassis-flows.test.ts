@@ -86,4 +86,31 @@ describe('lflow compile: a chassis full recompute (compileChassisFlows)', () => 
     assert.doesNotMatch(compile(sample).text[0]!, /sample\(/);
     assert.match(compile(sample, 'hv1', ['a'], { collectorSetIds: new Set([5]) }).text[0]!, /sample\(probability=65535,collector_set_id=5/);
   });
+
+  it('prepares a datapath group\'s flow once per kind of datapath, yet installs what compiling each datapath alone does', () => {
+    // Each case: grouped over a switch, a router and another switch, vs the same flow listed once per datapath.
+    const cases: Array<[string, string]> = [
+      ['ip4.src == {10.0.0.1, 10.0.0.2} && tcp.dst == {80, 443}', 'next;'],
+      ['ip4', 'ct_next;'],
+      ['ct.new && ip4.dst == 10.0.0.9 && tcp.dst == 80', 'ct_lb_mark(backends=10.0.0.1:80,10.0.0.2:80);'],
+      ['ip4', 'ct_dnat_in_czone(10.0.0.1);'],
+      ['1', 'outport = "_MC_flood"; output;'],
+      ['inport == @pg', 'next;'],
+      ['1', 'sample(probability=65535, collector_set=5, obs_domain=1, obs_point=2); next;'],
+      ['inport == "a" || inport == "lr-sw"', 'next;'],
+    ];
+    const dps = ['dp-sw', 'dp-lr', 'dp-pub'];
+    for (const [match, actions] of cases) {
+      const grouped = [flow('g1', dps, match, actions), flow('g2', dps, match, actions, { priority: 90 })];
+      const split = grouped.flatMap((f) => dps.map((d) => ({ ...f, datapaths: [d] })));
+      const a = compile(grouped, 'hv1', ['a'], { collectorSetIds: new Set([5]) });
+      const b = compile(split, 'hv1', ['a'], { collectorSetIds: new Set([5]) });
+      assert.deepEqual(a.text, b.text, `${match} / ${actions}`);
+      assert.deepEqual(a.groups, b.groups);
+      // (Ports and port groups named in a match are not on the second switch: nothing there.)
+      if (!/[@"]/.test(match)) assert.ok(a.text.some((t) => t.includes('metadata=0x3')), `${match}: compiled on the second switch too`);
+    }
+    const sampled = compile([flow('s', dps, '1', 'sample(probability=65535, collector_set=5, obs_domain=1, obs_point=2); next;')], 'hv1', ['a'], { collectorSetIds: new Set([5]) });
+    assert.deepEqual(sampled.text.map((t) => /obs_domain_id=(\d+)/.exec(t)?.[1]), [String((1 << 24) | 1), String((1 << 24) | 2), String((1 << 24) | 3)]);
+  });
 });

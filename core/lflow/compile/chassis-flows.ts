@@ -15,7 +15,7 @@ import type { Symtab } from '../symtab';
 import type { ChassisIdentity, ChassisSb, ChassisSbDatapath, ChassisSbFlow, ChassisSbPort } from './chassis-sb';
 import { chassisLocality, haActiveHere, lportKey, type ChassisLocality } from './chassis-locality';
 import type { CompileContext } from './context';
-import { compileLogicalFlow, parseLogicalFlowText, type ParsedLogicalFlow } from './flow';
+import { emitPreparedFlow, parseLogicalFlowText, prepareLogicalFlow, shiftConjIds, type LogicalFlow, type ParsedLogicalFlow, type PreparedFlow } from './flow';
 
 export interface ChassisFlow {
   readonly lflowUuid: string;
@@ -74,6 +74,9 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
   for (const lf of sb.flows) {
     // Parsed at most once per logical flow, however many local datapaths it is compiled for.
     let parsed: ParsedLogicalFlow | LflowError | undefined;
+    // A flow of a datapath group is prepared once per kind of datapath when preparing it read nothing
+    // specific to the datapath (see DatapathProbe); keyed by what the actions read of every datapath.
+    const shared = new Map<string, { prepared: PreparedFlow; conjIdBase: number }>();
     for (const dpUuid of lf.datapaths) {
       const dp = dps.get(dpUuid);
       if (!dp || !locality.localDatapaths.has(dpUuid)) continue;
@@ -83,10 +86,13 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         failures.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, error: parsed.message });
         continue;
       }
+      const probe: DatapathProbe = { readDatapathSpecific: false };
       const isSwitch = datapathIsSwitch(dp);
+      const commonNatCtZone = dp.externalIds['snat-ct-zone'] !== undefined ? 'MFF_REG12' : 'MFF_REG11';
       const ctx: CompileContext = {
         symtab,
         lookupPort: (name) => {
+          probe.readDatapathSpecific = true;
           if (name === 'none') return 0;
           const p = portByName.get(name);
           if (p && p.datapath === dpUuid) return p.tunnelKey;
@@ -94,7 +100,7 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         },
         isChassisResident: isResident,
         isSwitch,
-        commonNatCtZone: dp.externalIds['snat-ct-zone'] !== undefined ? 'MFF_REG12' : 'MFF_REG11',
+        commonNatCtZone,
         ...(lf.controllerMeter !== '' ? { ctrlMeterId: alloc.meterId(lf.controllerMeter) } : {}),
         groupId: alloc.groupId,
         meterId: alloc.meterId,
@@ -106,17 +112,28 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         },
         // Upstream tunnel_ofport_cb: a port of this datapath bound to a chassis we have a tunnel to.
         tunnelOfport: (name) => {
+          probe.readDatapathSpecific = true;
           const p = portByName.get(name);
           return p && p.datapath === dpUuid && p.chassis !== null ? me.tunnelOfports?.get(p.chassis) : undefined;
         },
         ...(me.collectorSetIds ? { collectorSetIds: me.collectorSetIds } : {}),
       };
+      const logical: LogicalFlow = {
+        uuid: lf.uuid, datapathKey: dp.tunnelKey, pipeline: lf.pipeline, tableId: lf.tableId,
+        priority: lf.priority, match: lf.match, actions: lf.actions, parsed,
+      };
+      const shareKey = `${isSwitch}|${commonNatCtZone}`;
+      const known = shared.get(shareKey);
       let compiled;
       try {
-        compiled = compileLogicalFlow({
-          uuid: lf.uuid, datapathKey: dp.tunnelKey, pipeline: lf.pipeline, tableId: lf.tableId,
-          priority: lf.priority, match: lf.match, actions: lf.actions, parsed,
-        }, ctx, namesOn(dp, sb, locality));
+        let prepared: PreparedFlow;
+        if (known) {
+          prepared = shiftConjIds(known.prepared, conjIdBase - known.conjIdBase);
+        } else {
+          prepared = prepareLogicalFlow(probedDatapathKey(logical, probe), ctx, probedNames(namesOn(dp, sb, locality), probe));
+          if (!probe.readDatapathSpecific) shared.set(shareKey, { prepared, conjIdBase });
+        }
+        compiled = emitPreparedFlow(prepared, logical, ctx);
       } catch (e) {
         if (!(e instanceof LflowError)) throw e;
         failures.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, error: e.message });
@@ -149,6 +166,33 @@ function inOutPortRelated(lf: ChassisSbFlow, dp: ChassisSbDatapath, portByName: 
 }
 
 /** Address sets by name; port groups as "<datapath key>_<name>" (or the bare name), local members only. */
+/** Set when preparing a flow read something that differs between datapaths of the same kind. */
+interface DatapathProbe {
+  readDatapathSpecific: boolean;
+}
+
+/** lf whose datapathKey, when read (sample() puts it in the observation domain), marks the probe. */
+function probedDatapathKey(lf: LogicalFlow, probe: DatapathProbe): LogicalFlow {
+  const key = lf.datapathKey;
+  return Object.defineProperty({ ...lf }, 'datapathKey', {
+    get: () => {
+      probe.readDatapathSpecific = true;
+      return key;
+    },
+  });
+}
+
+/** Port groups are scoped to the datapath; address sets are not. */
+function probedNames(names: NameLookup, probe: DatapathProbe): NameLookup {
+  return {
+    addressSet: (n) => names.addressSet(n),
+    portGroup: (n) => {
+      probe.readDatapathSpecific = true;
+      return names.portGroup(n);
+    },
+  };
+}
+
 function namesOn(dp: ChassisSbDatapath, sb: ChassisSb, locality: ChassisLocality): NameLookup {
   return {
     addressSet: (n) => (Object.hasOwn(sb.addressSets, n) ? sb.addressSets[n] : undefined),

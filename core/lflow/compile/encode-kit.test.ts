@@ -33,6 +33,6 @@ export function encodeText(actions: string, opts: KitOptions = {}): string {
   };
   const parsed = parseActionsOrThrow(actions);
   checkActions(parsed, { symtab, names: noNames });
-  const out = encodeActions(parsed, ctx, opts.pipeline ?? 'ingress', 5, opts.uuid ?? 'a1b2c3d4-0000-0000-0000-000000000000', opts.datapathKey ?? 1);
+  const out = encodeActions(parsed, ctx, opts.pipeline ?? 'ingress', 5, opts.uuid ?? 'a1b2c3d4-0000-0000-0000-000000000000', () => opts.datapathKey ?? 1);
   return formatActions(out).replace(/group:(\d+)/g, (_m, id: string) => `group:{${groups[Number(id) - 1] ?? '?'}}`);
 }

@@ -56,6 +56,21 @@ export function lflowCookie(uuid: string): bigint {
 }
 
 export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: NameLookup): CompiledFlow[] {
+  return emitPreparedFlow(prepareLogicalFlow(lf, ctx, names), lf, ctx);
+}
+
+/**
+ * A logical flow compiled up to the datapath-specific last step: its OpenFlow matches (before the
+ * inport/outport locality filter, without the datapath's metadata) and its OpenFlow actions. When
+ * preparing read nothing that differs between datapaths, one PreparedFlow serves every datapath of a
+ * datapath group (as upstream's lflow cache keeps a flow's matches without the metadata).
+ */
+export interface PreparedFlow {
+  readonly matches: readonly CompiledMatch[];
+  readonly actions: readonly Action[];
+}
+
+export function prepareLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: NameLookup): PreparedFlow {
   const syntax = lf.parsed ?? parseLogicalFlowText(lf.match, lf.actions);
   const parsed = syntax.actions;
   const checked = checkActions(parsed, { symtab: ctx.symtab, names });
@@ -65,14 +80,20 @@ export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: 
   const prereqs: Expr[] = checked.prereqs.map((p) => annotate(checkMatch(parseMatchOrThrow(p), { symtab: ctx.symtab, names }), ctx.symtab));
   const expr = combine('and', [annotated, ...prereqs]);
   const matches = compileMatch(expr, ctx);
-  const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid, lf.datapathKey);
+  const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid, () => lf.datapathKey);
+  return { matches, actions };
+}
+
+/** The flows of a prepared logical flow on lf's datapath: locality filter, metadata, cookie, table. */
+export function emitPreparedFlow(prepared: PreparedFlow, lf: LogicalFlow, ctx: CompileContext): CompiledFlow[] {
   const cookie = lflowCookie(lf.uuid);
   const tableId = firstTable(lf.pipeline) + lf.tableId;
-  return matches.filter((c) => isLocalMatch(c, lf.pipeline, ctx)).map((c) => {
-    const acts: Action[] = c.conjunctions.length > 0
+  const metadata = BigInt(lf.datapathKey);
+  return prepared.matches.filter((c) => isLocalMatch(c, lf.pipeline, ctx)).map((c) => {
+    const acts: readonly Action[] = c.conjunctions.length > 0
       ? c.conjunctions.map((j) => ({ type: 'conjunction', id: j.id, clause: j.clause - 1, nClauses: j.nClauses }))
-      : actions;
-    const match: Match = toMatch(c.fields, c.conjId, BigInt(lf.datapathKey));
+      : prepared.actions;
+    const match: Match = toMatch(c.fields, c.conjId, metadata);
     return {
       compiled: c,
       flowMod: flowMod({
@@ -84,6 +105,18 @@ export function compileLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: 
   });
 }
 
+/** The same prepared flow with every conjunction id moved by `delta` (each datapath gets ids of its own). */
+export function shiftConjIds(prepared: PreparedFlow, delta: number): PreparedFlow {
+  if (delta === 0) return prepared;
+  return {
+    actions: prepared.actions,
+    matches: prepared.matches.map((c) => ({
+      fields: c.fields,
+      conjId: c.conjId === null ? null : c.conjId + delta,
+      conjunctions: c.conjunctions.map((j) => ({ ...j, id: j.id + delta })),
+    })),
+  };
+}
 
 /**
  * ovn-controller skips, on a logical switch, a match whose logical inport (ingress) or outport (egress)
