@@ -2,6 +2,8 @@
 // shares. Layer readers throw PacketError (with the absolute byte offset of the problem); top-level parse
 // functions catch it and return a Parsed<T> value, so malformed input never escapes as an exception.
 
+import { fromHex as fromHexText } from '../util/hex';
+
 /** What was malformed, in which layer, and at which byte offset from the start of the top-level buffer. */
 export interface ParseFailure {
   readonly layer: string;
@@ -193,23 +195,9 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
+export { bytesEqual, toHex } from '../util/hex';
 
 /** Parses hex, ignoring whitespace and colons (handy for pasted captures). Throws on odd/invalid input. */
 export function fromHex(text: string): Uint8Array {
-  const clean = text.replace(/[\s:]/g, '');
-  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new Error(`fromHex: invalid hex "${text.slice(0, 40)}"`);
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  return fromHexText(text, true);
 }
