@@ -112,6 +112,9 @@ interface OursRun {
   ms: number;
   pairs: number;
   openflowFlows: number;
+  /** Pairs compiled, and how many of them needed a preparation of their own (the rest shared one). */
+  compiledPairs: number;
+  preparedPairs: number;
   failed: number;
   failures: Map<string, number>;
 }
@@ -131,7 +134,10 @@ function compileAll(sb: ChassisSb, vifs: readonly string[]): OursRun {
     failures.set(why, (failures.get(why) ?? 0) + 1);
   }
   const pairs = sb.flows.reduce((n, f) => n + f.datapaths.filter((d) => r.locality.localDatapaths.has(d)).length, 0);
-  return { ms, pairs, openflowFlows: r.flows.length, failed: r.failures.length, failures };
+  return {
+    ms, pairs, openflowFlows: r.flows.length, compiledPairs: r.compiledPairCount, preparedPairs: r.preparedPairCount,
+    failed: r.failures.length, failures,
+  };
 }
 
 function corpusLine(): string {
@@ -231,7 +237,8 @@ function main(): void {
   console.log(`  upstream ovn-controller, lflow cache off: lflow_run ${upUncached} ms = ${rate(upUncached)} (samples ${samples(up.uncached.map((r) => r.lflowMs))}); `
     + `flow-generation ${genUncached} ms`);
   console.log(`  ovn-ts parse+compile                   : ${Math.round(oursMs)} ms = ${rate(oursMs)} (samples ${samples(ours.map((r) => r.ms))}); `
-    + `${ours[0]!.openflowFlows} OpenFlow flows; ${ours[0]!.failed} pairs failed to compile`);
+    + `${ours[0]!.openflowFlows} OpenFlow flows; ${ours[0]!.failed} pairs failed to compile; `
+    + `${ours[0]!.compiledPairs} pairs compiled from ${ours[0]!.preparedPairs} preparations (datapath groups share)`);
   console.log(`  ovn-ts / upstream time: ${(oursMs / upCached).toFixed(2)} (cache on), ${(oursMs / upUncached).toFixed(2)} (cache off)`);
   for (const [why, n] of [...ours[0]!.failures].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`    not compiled (${n}): ${why}`);
   console.log(`lflow ${corpusLine()}`);

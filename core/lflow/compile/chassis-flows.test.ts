@@ -110,6 +110,8 @@ describe('lflow compile: a chassis full recompute (compileChassisFlows)', () => 
       // (Ports and port groups named in a match are not on the second switch: nothing there.)
       if (!/[@"]/.test(match)) assert.ok(a.text.some((t) => t.includes('metadata=0x3')), `${match}: compiled on the second switch too`);
     }
+    const shared = compile([flow('n', dps, 'ip4', 'next;'), flow('p', dps, 'inport == "a"', 'next;')]);
+    assert.deepEqual([shared.compiledPairCount, shared.preparedPairCount], [6, 5], 'n: once per switch/router kind; p: per datapath');
     const sampled = compile([flow('s', dps, '1', 'sample(probability=65535, collector_set=5, obs_domain=1, obs_point=2); next;')], 'hv1', ['a'], { collectorSetIds: new Set([5]) });
     assert.deepEqual(sampled.text.map((t) => /obs_domain_id=(\d+)/.exec(t)?.[1]), [String((1 << 24) | 1), String((1 << 24) | 2), String((1 << 24) | 3)]);
   });

@@ -42,6 +42,9 @@ export interface ChassisCompileResult {
   readonly failures: readonly ChassisCompileFailure[];
   /** OpenFlow flows dropped because their inport/outport is not related here. */
   readonly skippedNonLocalCount: number;
+  /** (logical flow, datapath) pairs compiled, and how many of them were prepared rather than shared. */
+  readonly compiledPairCount: number;
+  readonly preparedPairCount: number;
 }
 
 /** Upstream datapath_is_switch: a datapath made for a logical switch carries external_ids:logical-switch. */
@@ -67,6 +70,8 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
   const flows: ChassisFlow[] = [];
   const failures: ChassisCompileFailure[] = [];
   let skippedNonLocalCount = 0;
+  let compiledPairCount = 0;
+  let preparedPairCount = 0;
   // Conjunction ids are unique across the chassis' flows (upstream allocates them per logical flow and
   // datapath); each compiled flow starts after the highest id used so far.
   let conjIdBase = 1;
@@ -130,6 +135,7 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         if (known) {
           prepared = shiftConjIds(known.prepared, conjIdBase - known.conjIdBase);
         } else {
+          preparedPairCount++;
           prepared = prepareLogicalFlow(probedDatapathKey(logical, probe), ctx, probedNames(namesOn(dp, sb, locality), probe));
           if (!probe.readDatapathSpecific) shared.set(shareKey, { prepared, conjIdBase });
         }
@@ -139,13 +145,14 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         failures.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, error: e.message });
         continue;
       }
+      compiledPairCount++;
       for (const c of compiled) {
         for (const id of [c.compiled.conjId ?? 0, ...c.compiled.conjunctions.map((j) => j.id)]) conjIdBase = Math.max(conjIdBase, id + 1);
         flows.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, flowMod: c.flowMod });
       }
     }
   }
-  return { locality, flows, failures, skippedNonLocalCount };
+  return { locality, flows, failures, skippedNonLocalCount, compiledPairCount, preparedPairCount };
 }
 
 function parseOnce(lf: ChassisSbFlow): ParsedLogicalFlow | LflowError {
