@@ -29,9 +29,24 @@ const punctuation: ReadonlyArray<Punct> = [
   '=', ':', '-',
 ];
 
-const isId1 = (c: string) => /^[A-Za-z_.]$/.test(c);
-const isIdn = (c: string) => /^[A-Za-z_.0-9]$/.test(c);
-const isAlnum = (c: string) => /^[A-Za-z0-9]$/.test(c);
+// Character classes by code, not regex: the lexer tests every character of every logical flow.
+const isLetterCode = (x: number) => (x >= 65 && x <= 90) || (x >= 97 && x <= 122);
+const isDigitCode = (x: number) => x >= 48 && x <= 57;
+/** c is one character (or '' past the end, which is no class). */
+const isId1 = (c: string) => {
+  const x = c.charCodeAt(0);
+  return isLetterCode(x) || x === 95 /* _ */ || x === 46 /* . */;
+};
+const isIdn = (c: string) => isId1(c) || isDigitCode(c.charCodeAt(0));
+const isAlnum = (c: string) => {
+  const x = c.charCodeAt(0);
+  return isLetterCode(x) || isDigitCode(x);
+};
+const isHexLetter = (c: string) => {
+  const x = c.charCodeAt(0) | 0x20;
+  return x >= 97 && x <= 102;
+};
+const isHexDigit = (c: string) => isHexLetter(c) || isDigitCode(c.charCodeAt(0));
 
 export function describeToken(t: Token): string {
   switch (t.type) {
@@ -101,10 +116,10 @@ function nextToken(s: string, p: number): Token {
   }
   // "::" begins an IPv6 address; a lone ':' is punctuation.
   if ((c === ':' && s[p + 1] === ':') || (c >= '0' && c <= '9')) return lexInteger(s, p);
-  if (/[a-fA-F]/.test(c)) {
+  if (isHexLetter(c)) {
     // Ethernet and IPv6 text that begins with a hex letter is hex digits then ':'; identifiers never are.
     let q = p;
-    while (q < s.length && /[0-9a-fA-F]/.test(s[q]!)) q++;
+    while (q < s.length && isHexDigit(s[q]!)) q++;
     if (s[q] === ':') return lexInteger(s, p);
   }
   if (isId1(c)) {
