@@ -64,4 +64,20 @@ describe('ovn-ts CLI', () => {
       assert.match(r.stdout, new RegExp(`Usage: ovn-ts ${c}`));
     }
   });
+
+  it('trace and lflow-compile fail at once, like ovn-trace, when the database cannot be reached', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovn-ts-cli-'));
+    try {
+      const sock = `unix:${path.join(dir, 'none.sock')}`;
+      for (const args of [['trace', `--db=${sock}`, 'sw0', 'inport == "a"'], ['lflow-compile', `--db=${sock}`, '--chassis=hv1']]) {
+        const r = cli(...args);
+        assert.equal(r.code, 1, args.join(' '));
+        assert.equal(r.stdout, '');
+        // Not the give-up-after-a-while message: the first failed attempt ends the command.
+        assert.match(r.stderr, new RegExp(`^ovn-ts: ${args[0]}: ${sock}: database connection failed \\(.*ENOENT.*\\)\\n$`));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

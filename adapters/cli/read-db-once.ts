@@ -1,7 +1,8 @@
 // Reads an OVSDB database once through the IDL (ovn-ts or upstream ovsdb-server), for one-shot commands
 // such as `trace` and `lflow-compile`: connect, monitor the given tables and columns, hand the synced
-// replica to `use`, print what it returns and set the exit code. Gives up with a clear message after
-// `timeoutMs`, naming the last problem the IDL reported.
+// replica to `use`, print what it returns and set the exit code. Like upstream's one-shot tools (ovn-trace,
+// ovn-sbctl) it gives up at once when the connection cannot be made ("database connection failed"), and
+// otherwise after `timeoutMs`, naming the last problem the IDL reported.
 import { IdlClient } from '../../core/ovsdb/idl';
 import type { Replica } from '../../core/ovsdb/idl/replica';
 import { NodeClock, NodeTransport, createNodeRandom } from '../node';
@@ -48,6 +49,9 @@ export function readDatabaseOnce(opts: ReadOnceOptions, use: (replica: Replica) 
       disconnected: (_i, reason) => {
         lastProblem = reason;
       },
+      connectionFailed: (_i, reason) => finish({
+        code: 1, stdout: '', stderr: `ovn-ts: ${opts.command}: ${opts.remote}: database connection failed (${reason})\n`,
+      }),
       synced: (i) => {
         const replica = i.replica;
         if (!replica) return finish({ code: 1, stdout: '', stderr: `ovn-ts: ${opts.command}: no replica after sync\n` });

@@ -53,6 +53,8 @@ export interface IdlCallbacks {
   /** A monitor reply was applied: the replica is in sync with the server (after each (re)connection). */
   synced?(idl: IdlClient): void;
   disconnected?(idl: IdlClient, reason: string): void;
+  /** A connection attempt failed before any session (the IDL retries; a one-shot tool may give up). */
+  connectionFailed?(idl: IdlClient, reason: string): void;
   locked?(idl: IdlClient, lock: string): void;
   lockStolen?(idl: IdlClient, lock: string): void;
   /** Something went wrong that the IDL handled (bad update, server refused us); for logs. */
@@ -150,6 +152,7 @@ export class IdlClient {
         notification: (method, params) => this.notification(method, params),
         disconnected: (reason) => this.disconnected(reason),
         problem: (message) => this.callbacks.problem?.(this, message),
+        attemptFailed: (reason) => this.callbacks.connectionFailed?.(this, reason),
       },
     );
   }

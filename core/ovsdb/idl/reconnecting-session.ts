@@ -27,6 +27,8 @@ export interface ReconnectingSessionHandlers {
   /** The connection ended (not called for failed attempts, which only report a problem). */
   disconnected(reason: string): void;
   problem(message: string): void;
+  /** A connection attempt failed (refused, unreachable, timed out); the next attempt follows the backoff. */
+  attemptFailed?(reason: string): void;
 }
 
 export class ReconnectingSession {
@@ -108,6 +110,8 @@ export class ReconnectingSession {
     if (this.stateValue === 'stopped') return;
     this.handlers.problem(reason);
     this.schedule(this.rotation.failed(null));
+    // Last: a handler may stop us (one-shot tools give up on the first failure, as upstream's do).
+    this.handlers.attemptFailed?.(reason);
   }
 
   private schedule(delayMs: number): void {
