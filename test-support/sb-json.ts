@@ -1,6 +1,6 @@
 // Reads an upstream Southbound database through `ovn-sbctl --format=json --data=json list TABLE` into the
 // plain ChassisSb form the chassis-level compiler takes. For tests and benchmarks against upstream.
-import type { ChassisSb } from '../core/lflow/compile/chassis-sb';
+import { orderHaMembers, type ChassisSb } from '../core/lflow/compile/chassis-sb';
 
 type Json = string | number | boolean | Json[];
 type Row = Record<string, Json>;
@@ -42,11 +42,10 @@ export function map(v: Json | undefined): Record<string, string> {
 export function readChassisSb(sbctl: SbctlRunner): ChassisSb {
   const chassisName = new Map(listRows(sbctl, 'Chassis').map((r) => [str(r._uuid), str(r.name)]));
   const haChassis = new Map(listRows(sbctl, 'HA_Chassis').map((r) => [str(r._uuid), { name: chassisName.get(str(r.chassis)) ?? '', priority: num(r.priority) }]));
-  // Members highest priority first (upstream orders them so to pick the active one); a member whose chassis
-  // has not registered (no Chassis row) can never be active and is left out.
-  const haGroups = new Map(listRows(sbctl, 'HA_Chassis_Group').map((r) => [str(r._uuid),
-    atoms(r.ha_chassis).map((u) => haChassis.get(String(u)) ?? { name: '', priority: -1 }).filter((h) => h.name !== '')
-      .sort((a, b) => b.priority - a.priority).map((h) => h.name)]));
+  const haGroups = new Map(listRows(sbctl, 'HA_Chassis_Group').map((r) => [str(r._uuid), {
+    members: orderHaMembers(atoms(r.ha_chassis).map((u) => haChassis.get(String(u)) ?? { name: '', priority: -1 })),
+    refChassis: atoms(r.ref_chassis).map((c) => chassisName.get(String(c)) ?? '').filter((n) => n !== ''),
+  }]));
   const dpGroups = new Map(listRows(sbctl, 'Logical_DP_Group').map((r) => [str(r._uuid), atoms(r.datapaths).map(String)]));
   const svcMac = map(listRows(sbctl, 'SB_Global')[0]?.options)['svc_monitor_mac'];
   const addressSets: Record<string, string[]> = {};
@@ -60,7 +59,8 @@ export function readChassisSb(sbctl: SbctlRunner): ChassisSb {
     ports: listRows(sbctl, 'Port_Binding').map((r) => ({
       uuid: str(r._uuid), logicalPort: str(r.logical_port), datapath: str(r.datapath), tunnelKey: num(r.tunnel_key),
       type: str(r.type), options: map(r.options), chassis: chassisName.get(str(r.chassis)) ?? null,
-      haChassis: haGroups.get(str(r.ha_chassis_group)) ?? [], parentPort: str(r.parent_port),
+      haChassis: haGroups.get(str(r.ha_chassis_group))?.members ?? [],
+      haRefChassis: haGroups.get(str(r.ha_chassis_group))?.refChassis ?? [], parentPort: str(r.parent_port),
     })),
     mcGroups: listRows(sbctl, 'Multicast_Group').map((r) => ({ datapath: str(r.datapath), name: str(r.name), tunnelKey: num(r.tunnel_key) })),
     flows: listRows(sbctl, 'Logical_Flow').map((r) => ({

@@ -65,7 +65,7 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
   const isResident = (name: string): boolean => {
     const p = portByName.get(name);
     if (!p) return false;
-    return p.type === 'chassisredirect' ? haActiveHere(p, me.chassis) : p.chassis === me.chassis;
+    return p.type === 'chassisredirect' ? haActiveHere(p, me) : p.chassis === me.chassis;
   };
   const flows: ChassisFlow[] = [];
   const failures: ChassisCompileFailure[] = [];

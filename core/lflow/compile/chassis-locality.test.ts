@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { chassisLocality, haActiveHere, localDatapathDepthMax } from './chassis-locality';
-import type { ChassisSb } from './chassis-sb';
+import { orderHaMembers, type ChassisSb, type ChassisSbPort } from './chassis-sb';
 import { sampleSb } from './chassis-sb.testdata';
 
 const hv = (chassis: string, ifaces: string[] = []) => ({ chassis, localIfaces: new Set(ifaces) });
@@ -31,8 +31,39 @@ describe('lflow compile: chassis locality (ovn-controller binding and local data
     const l2 = chassisLocality(sampleSb(), hv('hv2', ['b']));
     assert.ok(l2.localLportNames.has('cr-lr-pub'), 'hv2 is the highest-priority member');
     const cr = sampleSb().ports.find((p) => p.logicalPort === 'cr-lr-pub')!;
-    assert.ok(haActiveHere(cr, 'hv2') && !haActiveHere(cr, 'hv1'));
+    assert.ok(haActiveHere(cr, hv('hv2')) && !haActiveHere(cr, hv('hv1')));
     assert.ok(!chassisLocality(sampleSb(), hv('hv1', ['a'])).localLportNames.has('cr-lr-pub'));
+  });
+
+  it('picks the active HA member as upstream ha_chassis_group_is_active does, with BFD sessions (active tunnels)', () => {
+    const cr = (members: string[], refChassis: string[] = []): ChassisSbPort => ({
+      uuid: 'p', logicalPort: 'cr', datapath: 'd', tunnelKey: 1, type: 'chassisredirect', options: {}, chassis: null,
+      haChassis: members, haRefChassis: refChassis, parentPort: '',
+    });
+    const on = (chassis: string, up?: string[]) => ({ ...hv(chassis), ...(up ? { activeTunnels: new Set(up) } : {}) });
+    const gw = cr(['gw1', 'gw2', 'gw3'], ['hv1', 'hv2']);
+    // No BFD information: every tunnel up, the most preferred member is active.
+    assert.deepEqual(['gw1', 'gw2', 'gw3', 'hv1'].map((c) => haActiveHere(gw, on(c))), [true, false, false, false]);
+    // The only registered member is active even with no session at all.
+    assert.ok(haActiveHere(cr(['gw2']), on('gw2', [])));
+    // Sessions but none up: this chassis lost the others, it is not active (not even the preferred one).
+    assert.ok(!haActiveHere(gw, on('gw1', [])));
+    // gw1 unreachable from gw2: gw2 takes over; gw3 still sees gw2.
+    assert.ok(haActiveHere(gw, on('gw2', ['gw3', 'hv1'])));
+    assert.ok(!haActiveHere(gw, on('gw3', ['gw2', 'hv1'])));
+    // gw1 reaches gw2: gw1 stays active.
+    assert.ok(haActiveHere(gw, on('gw1', ['gw2'])));
+    // Only this chassis left as a candidate: active only if a ref chassis (a user of the gateway) is reachable.
+    assert.ok(haActiveHere(gw, on('gw3', ['hv2'])));
+    assert.ok(!haActiveHere(gw, on('gw3', ['elsewhere'])));
+    // Not a member: never active.
+    assert.ok(!haActiveHere(gw, on('hv1', ['gw1', 'gw2', 'gw3'])));
+  });
+
+  it('orders HA members as upstream: priority, then name (greatest first); unregistered members left out', () => {
+    assert.deepEqual(orderHaMembers([
+      { name: 'a', priority: 10 }, { name: 'c', priority: 20 }, { name: '', priority: 30 }, { name: 'b', priority: 10 }, { name: 'd', priority: 5 },
+    ]), ['c', 'b', 'a', 'd']);
   });
 
   it('an l3gateway port for this chassis binds its router and pulls in the peer switch', () => {
@@ -47,10 +78,10 @@ describe('lflow compile: chassis locality (ovn-controller binding and local data
       ...sampleSb(),
       datapaths: Array.from({ length: n }, (_, i) => ({ uuid: `d${i}`, tunnelKey: i + 1, externalIds: { 'logical-switch': `s${i}` } })),
       ports: [
-        { uuid: 'v', logicalPort: 'v', datapath: 'd0', tunnelKey: 1, type: '', options: {}, chassis: 'hv1', haChassis: [], parentPort: '' },
+        { uuid: 'v', logicalPort: 'v', datapath: 'd0', tunnelKey: 1, type: '', options: {}, chassis: 'hv1', haChassis: [], haRefChassis: [], parentPort: '' },
         ...Array.from({ length: n - 1 }, (_, i) => [
-          { uuid: `f${i}`, logicalPort: `f${i}`, datapath: `d${i}`, tunnelKey: 2, type: 'patch', options: { peer: `r${i}` }, chassis: null, haChassis: [], parentPort: '' },
-          { uuid: `r${i}`, logicalPort: `r${i}`, datapath: `d${i + 1}`, tunnelKey: 3, type: 'patch', options: { peer: `f${i}` }, chassis: null, haChassis: [], parentPort: '' },
+          { uuid: `f${i}`, logicalPort: `f${i}`, datapath: `d${i}`, tunnelKey: 2, type: 'patch', options: { peer: `r${i}` }, chassis: null, haChassis: [], haRefChassis: [], parentPort: '' },
+          { uuid: `r${i}`, logicalPort: `r${i}`, datapath: `d${i + 1}`, tunnelKey: 3, type: 'patch', options: { peer: `f${i}` }, chassis: null, haChassis: [], haRefChassis: [], parentPort: '' },
         ]).flat(),
       ],
     };

@@ -29,11 +29,25 @@ export function lportKey(datapathKey: number, portKey: number): string {
 }
 
 /**
- * Upstream ha_chassis_group_is_active with every tunnel up: the highest-priority member is active (with
- * BFD, a member whose tunnel is down would be passed over; the simulator has no BFD yet).
+ * Whether this chassis is the active member of port p's HA group (upstream ha_chassis_group_is_active,
+ * controller/ha-chassis.c), from the registered members in order of preference and the chassis it has BFD
+ * sessions with (me.activeTunnels; absent = all up, so the first member is active):
+ *   - the only registered member is active;
+ *   - with no BFD session at all this chassis has lost the others: not active;
+ *   - otherwise the first member that is this chassis or one it reaches is active - except that when only
+ *     this chassis is left, it is active only if it reaches one of the group's ref_chassis (the chassis
+ *     that use the gateway), so a gateway cut off from everyone does not claim the port.
  */
-export function haActiveHere(p: ChassisSbPort, chassis: string): boolean {
-  return p.haChassis[0] === chassis;
+export function haActiveHere(p: ChassisSbPort, me: ChassisIdentity): boolean {
+  const members = p.haChassis;
+  if (!members.includes(me.chassis)) return false;
+  if (members.length === 1) return true;
+  const up = me.activeTunnels;
+  if (up === undefined) return members[0] === me.chassis;
+  if (up.size === 0) return false;
+  const candidates = members.filter((m) => m === me.chassis || up.has(m));
+  if (candidates.length === 1) return p.haRefChassis.some((c) => up.has(c));
+  return candidates[0] === me.chassis;
 }
 
 export function chassisLocality(sb: ChassisSb, me: ChassisIdentity): ChassisLocality {
@@ -85,7 +99,7 @@ export function chassisLocality(sb: ChassisSb, me: ChassisIdentity): ChassisLoca
         if (p.haChassis.includes(me.chassis)) {
           seeds.push(p.datapath);
           relate(p);
-          if (haActiveHere(p, me.chassis)) localNames.add(p.logicalPort);
+          if (haActiveHere(p, me)) localNames.add(p.logicalPort);
         }
         break;
       default:

@@ -5,8 +5,8 @@
 import type { ChassisSb, ChassisSbFlow, ChassisSbPort } from './chassis-sb';
 
 function port(uuid: string, logicalPort: string, datapath: string, tunnelKey: number, type = '', options: Record<string, string> = {},
-  chassis: string | null = null, haChassis: string[] = []): ChassisSbPort {
-  return { uuid, logicalPort, datapath, tunnelKey, type, options, chassis, haChassis, parentPort: '' };
+  chassis: string | null = null, haChassis: string[] = [], haRefChassis: string[] = []): ChassisSbPort {
+  return { uuid, logicalPort, datapath, tunnelKey, type, options, chassis, haChassis, haRefChassis, parentPort: '' };
 }
 
 /** A UUID whose first 8 hex digits spell a short label (up to 4 characters), so tests can read it back. */

@@ -21,9 +21,11 @@ export interface ChassisSbPort {
   readonly chassis: string | null;
   /**
    * Names of the registered chassis (those with a Chassis row) in the port's HA_Chassis_Group
-   * (chassisredirect ports), highest priority first.
+   * (chassisredirect ports), in upstream's order of preference (orderHaMembers).
    */
   readonly haChassis: readonly string[];
+  /** Names of the group's ref_chassis (the chassis that use the gateway; BFD peers of its members). */
+  readonly haRefChassis: readonly string[];
   /** Port_Binding.parent_port (container ports), '' when none. */
   readonly parentPort: string;
 }
@@ -68,4 +70,20 @@ export interface ChassisIdentity {
   readonly tunnelOfports?: ReadonlyMap<string, number>;
   /** Ids of the Open_vSwitch Flow_Sample_Collector_Set rows (sample()). */
   readonly collectorSetIds?: ReadonlySet<number>;
+  /**
+   * Chassis this one has a working BFD session with (upstream's active_tunnels), which decides the active
+   * member of an HA group. Absent: every tunnel is taken as up (a simulation without BFD).
+   */
+  readonly activeTunnels?: ReadonlySet<string>;
+}
+
+/**
+ * An HA group's registered members in upstream's order of preference (compare_chassis_prio_): highest
+ * priority first, equal priorities by name, greatest first. Members without a chassis are left out: they
+ * can never be active.
+ */
+export function orderHaMembers(members: ReadonlyArray<{ readonly name: string; readonly priority: number }>): string[] {
+  return members.filter((m) => m.name !== '')
+    .sort((a, b) => b.priority - a.priority || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0))
+    .map((m) => m.name);
 }
