@@ -7,7 +7,9 @@
 //     to the local logical ports; is_chassis_resident() is decided for this chassis;
 //   - on a logical switch, an OpenFlow flow whose match pins inport (ingress) / outport (egress) to a
 //     port that is not related here is dropped (CompileContext.portKeyIsLocal);
-//   - a flow that does not parse or compile is skipped and reported (upstream logs it and goes on).
+//   - a flow that does not parse or compile is skipped and reported (upstream logs it and goes on);
+//   - a flow is prepared (matches and actions) once for every datapath, recompute or chassis where it reads
+//     the same values (prepared-cache.ts), as upstream's lflow cache keeps matches without the metadata.
 import type { FlowMod } from '../../openflow';
 import { LflowError } from '../errors';
 import type { NameLookup } from '../lookup';
@@ -16,6 +18,8 @@ import type { ChassisIdentity, ChassisSb, ChassisSbDatapath, ChassisSbFlow, Chas
 import { chassisLocality, haActiveHere, lportKey, type ChassisLocality } from './chassis-locality';
 import type { CompileContext } from './context';
 import { emitPreparedFlow, parseLogicalFlowText, prepareLogicalFlow, shiftConjIds, type LogicalFlow, type ParsedLogicalFlow, type PreparedFlow } from './flow';
+import { PreparedFlowCache, recordingWorld, type PrepareRead, type PrepareWorld } from './prepared-cache';
+import { assert } from '../../util/assert';
 
 export interface ChassisFlow {
   readonly lflowUuid: string;
@@ -52,8 +56,18 @@ export function datapathIsSwitch(dp: ChassisSbDatapath): boolean {
   return dp.externalIds['logical-switch'] !== undefined;
 }
 
-export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: Symtab, alloc: ChassisAllocators): ChassisCompileResult {
+/**
+ * `cache` carries prepared flows from one call to the next (and between chassis that share it: a flow is
+ * reused wherever everything it read is the same); without one, flows are still shared between the
+ * datapaths of a group within the call. Its owner calls cache.sweep() now and then to forget flows the SB
+ * no longer has.
+ */
+export function compileChassisFlows(
+  sb: ChassisSb, me: ChassisIdentity, symtab: Symtab, alloc: ChassisAllocators, cache = new PreparedFlowCache(symtab),
+): ChassisCompileResult {
+  assert(cache.symtab === symtab, () => 'compileChassisFlows: the prepared-flow cache was made for another symbol table');
   const locality = chassisLocality(sb, me);
+  const collectorsKey = me.collectorSetIds ? [...me.collectorSetIds].sort((a, b) => a - b).join(',') : '-';
   const dps = new Map(sb.datapaths.map((d) => [d.uuid, d]));
   const portByName = new Map(sb.ports.map((p) => [p.logicalPort, p]));
   const mcByDp = new Map<string, Map<string, number>>();
@@ -77,27 +91,23 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
   let conjIdBase = 1;
 
   for (const lf of sb.flows) {
-    // Parsed at most once per logical flow, however many local datapaths it is compiled for.
-    let parsed: ParsedLogicalFlow | LflowError | undefined;
-    // A flow of a datapath group is prepared once per kind of datapath when preparing it read nothing
-    // specific to the datapath (see DatapathProbe); keyed by what the actions read of every datapath.
-    const shared = new Map<string, { prepared: PreparedFlow; conjIdBase: number }>();
+    const flowKey = PreparedFlowCache.flowKey(lf);
     for (const dpUuid of lf.datapaths) {
       const dp = dps.get(dpUuid);
       if (!dp || !locality.localDatapaths.has(dpUuid)) continue;
       if (!inOutPortRelated(lf, dp, portByName, locality)) continue;
-      parsed ??= parseOnce(lf);
+      // Parsed at most once per logical flow, however many local datapaths (and recomputes) it serves.
+      const parsed = cache.parsed(flowKey, () => parseOnce(lf));
       if (parsed instanceof LflowError) {
         failures.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, error: parsed.message });
         continue;
       }
-      const probe: DatapathProbe = { readDatapathSpecific: false };
       const isSwitch = datapathIsSwitch(dp);
       const commonNatCtZone = dp.externalIds['snat-ct-zone'] !== undefined ? 'MFF_REG12' : 'MFF_REG11';
+      const ctrlMeterId = lf.controllerMeter !== '' ? alloc.meterId(lf.controllerMeter) : undefined;
       const ctx: CompileContext = {
         symtab,
         lookupPort: (name) => {
-          probe.readDatapathSpecific = true;
           if (name === 'none') return 0;
           const p = portByName.get(name);
           if (p && p.datapath === dpUuid) return p.tunnelKey;
@@ -106,7 +116,7 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         isChassisResident: isResident,
         isSwitch,
         commonNatCtZone,
-        ...(lf.controllerMeter !== '' ? { ctrlMeterId: alloc.meterId(lf.controllerMeter) } : {}),
+        ...(ctrlMeterId !== undefined ? { ctrlMeterId } : {}),
         groupId: alloc.groupId,
         meterId: alloc.meterId,
         conjIdBase,
@@ -117,7 +127,6 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         },
         // Upstream tunnel_ofport_cb: a port of this datapath bound to a chassis we have a tunnel to.
         tunnelOfport: (name) => {
-          probe.readDatapathSpecific = true;
           const p = portByName.get(name);
           return p && p.datapath === dpUuid && p.chassis !== null ? me.tunnelOfports?.get(p.chassis) : undefined;
         },
@@ -127,17 +136,21 @@ export function compileChassisFlows(sb: ChassisSb, me: ChassisIdentity, symtab: 
         uuid: lf.uuid, datapathKey: dp.tunnelKey, pipeline: lf.pipeline, tableId: lf.tableId,
         priority: lf.priority, match: lf.match, actions: lf.actions, parsed,
       };
-      const shareKey = `${isSwitch}|${commonNatCtZone}`;
-      const known = shared.get(shareKey);
+      // What the preparation reads of its world without going through a recorded lookup.
+      const env = `${isSwitch}|${commonNatCtZone}|${ctrlMeterId ?? ''}|${collectorsKey}`;
+      const world: PrepareWorld = { ctx, names: namesOn(dp, sb, locality), datapathKey: dp.tunnelKey };
       let compiled;
       try {
         let prepared: PreparedFlow;
+        const known = cache.lookup(flowKey, env, world);
         if (known) {
           prepared = shiftConjIds(known.prepared, conjIdBase - known.conjIdBase);
         } else {
           preparedPairCount++;
-          prepared = prepareLogicalFlow(probedDatapathKey(logical, probe), ctx, probedNames(namesOn(dp, sb, locality), probe));
-          if (!probe.readDatapathSpecific) shared.set(shareKey, { prepared, conjIdBase });
+          const reads: PrepareRead[] = [];
+          const recording = recordingWorld(world, reads);
+          prepared = prepareLogicalFlow(logical, recording.ctx, recording.names, recording.datapathKey);
+          cache.store(flowKey, env, reads, prepared, conjIdBase);
         }
         compiled = emitPreparedFlow(prepared, logical, ctx);
       } catch (e) {
@@ -173,33 +186,6 @@ function inOutPortRelated(lf: ChassisSbFlow, dp: ChassisSbDatapath, portByName: 
 }
 
 /** Address sets by name; port groups as "<datapath key>_<name>" (or the bare name), local members only. */
-/** Set when preparing a flow read something that differs between datapaths of the same kind. */
-interface DatapathProbe {
-  readDatapathSpecific: boolean;
-}
-
-/** lf whose datapathKey, when read (sample() puts it in the observation domain), marks the probe. */
-function probedDatapathKey(lf: LogicalFlow, probe: DatapathProbe): LogicalFlow {
-  const key = lf.datapathKey;
-  return Object.defineProperty({ ...lf }, 'datapathKey', {
-    get: () => {
-      probe.readDatapathSpecific = true;
-      return key;
-    },
-  });
-}
-
-/** Port groups are scoped to the datapath; address sets are not. */
-function probedNames(names: NameLookup, probe: DatapathProbe): NameLookup {
-  return {
-    addressSet: (n) => names.addressSet(n),
-    portGroup: (n) => {
-      probe.readDatapathSpecific = true;
-      return names.portGroup(n);
-    },
-  };
-}
-
 function namesOn(dp: ChassisSbDatapath, sb: ChassisSb, locality: ChassisLocality): NameLookup {
   return {
     addressSet: (n) => (Object.hasOwn(sb.addressSets, n) ? sb.addressSets[n] : undefined),

@@ -70,7 +70,8 @@ export interface PreparedFlow {
   readonly actions: readonly Action[];
 }
 
-export function prepareLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: NameLookup): PreparedFlow {
+/** `datapathKey` is how the actions read the datapath's key (prepared-cache.ts records the read). */
+export function prepareLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: NameLookup, datapathKey = (): number => lf.datapathKey): PreparedFlow {
   const syntax = lf.parsed ?? parseLogicalFlowText(lf.match, lf.actions);
   const parsed = syntax.actions;
   const checked = checkActions(parsed, { symtab: ctx.symtab, names });
@@ -80,7 +81,7 @@ export function prepareLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: 
   const prereqs: Expr[] = checked.prereqs.map((p) => annotate(checkMatch(parseMatchOrThrow(p), { symtab: ctx.symtab, names }), ctx.symtab));
   const expr = combine('and', [annotated, ...prereqs]);
   const matches = compileMatch(expr, ctx);
-  const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid, () => lf.datapathKey);
+  const actions: Action[] = parsed.drop ? [] : encodeActions(parsed, ctx, lf.pipeline, lf.tableId, lf.uuid, datapathKey);
   return { matches, actions };
 }
 

@@ -1,0 +1,220 @@
+// A cache of prepared logical flows (flow.ts PreparedFlow: matches and actions before the datapath's last
+// step), reused across datapaths, recomputes and chassis - the role of upstream ovn-controller's lflow
+// cache, made safe without an invalidation graph: preparing a flow records every value it read from its
+// world (ports, port groups, address sets, is_chassis_resident, tunnels, group and meter ids, the datapath
+// key) and a later use re-reads each one and takes the entry only if every value is the same. What a
+// preparation reads depends only on the flow's text and those values, so equal reads mean an equal result.
+// The fixed part of the world (switch or router, the NAT zone register, controller meter, collector sets)
+// is part of the key instead.
+//
+// Entries are kept per logical flow (its UUID and texts), at most entriesPerFlowMax each (oldest out);
+// sweep() drops what no lookup has used since the previous sweep.
+import type { NameLookup } from '../lookup';
+import type { Symtab } from '../symtab';
+import type { CompileContext } from './context';
+import type { ParsedLogicalFlow, PreparedFlow } from './flow';
+
+/** One value a preparation read, and what it got. */
+export type PrepareRead =
+  | { readonly kind: 'port' | 'tunnel' | 'group' | 'meter'; readonly name: string; readonly value: number | undefined }
+  | { readonly kind: 'resident'; readonly name: string; readonly value: boolean }
+  | { readonly kind: 'portGroup' | 'addressSet'; readonly name: string; readonly value: readonly string[] | undefined }
+  | { readonly kind: 'datapathKey'; readonly value: number };
+
+/** The world a preparation reads, as the cache sees it. */
+export interface PrepareWorld {
+  readonly ctx: CompileContext;
+  readonly names: NameLookup;
+  readonly datapathKey: number;
+}
+
+/** Bound on the variants kept for one logical flow (a flow read differently per datapath or chassis). */
+export const entriesPerFlowMax = 64;
+
+interface Entry {
+  readonly env: string;
+  readonly reads: readonly PrepareRead[];
+  readonly prepared: PreparedFlow;
+  /** The first conjunction id the preparation used (ctx.conjIdBase then). */
+  readonly conjIdBase: number;
+}
+
+interface FlowEntries {
+  parsed: ParsedLogicalFlow | undefined;
+  entries: Entry[];
+  usedSinceSweep: boolean;
+}
+
+export interface PreparedCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly flows: number;
+  readonly entries: number;
+}
+
+export class PreparedFlowCache {
+  /** Preparations depend on the symbol table: a cache serves one. */
+  constructor(readonly symtab: Symtab) {}
+
+  private readonly byFlow = new Map<string, FlowEntries>();
+  private hits = 0;
+  private misses = 0;
+
+  /** The key of a logical flow: its UUID and everything preparing it reads from the row itself. */
+  static flowKey(lf: { readonly uuid: string; readonly pipeline: string; readonly tableId: number; readonly match: string; readonly actions: string }): string {
+    return `${lf.uuid}\n${lf.pipeline}\n${lf.tableId}\n${lf.match}\n${lf.actions}`;
+  }
+
+  /** The parsed texts of a flow, parsing them (through `parse`) at most once while the flow is cached. */
+  parsed<T extends ParsedLogicalFlow | Error>(flowKey: string, parse: () => T): T | ParsedLogicalFlow {
+    const f = this.flow(flowKey);
+    if (f.parsed) return f.parsed;
+    const p = parse();
+    if (!(p instanceof Error)) f.parsed = p;
+    return p;
+  }
+
+  /** A prepared flow whose reads all hold in `world`, with the conjunction id base it was prepared at. */
+  lookup(flowKey: string, env: string, world: PrepareWorld): { prepared: PreparedFlow; conjIdBase: number } | undefined {
+    const f = this.byFlow.get(flowKey);
+    if (f) {
+      f.usedSinceSweep = true;
+      for (const e of f.entries) {
+        if (e.env === env && readsHold(e.reads, world)) {
+          this.hits++;
+          return e;
+        }
+      }
+    }
+    this.misses++;
+    return undefined;
+  }
+
+  store(flowKey: string, env: string, reads: readonly PrepareRead[], prepared: PreparedFlow, conjIdBase: number): void {
+    const f = this.flow(flowKey);
+    if (f.entries.length >= entriesPerFlowMax) f.entries.shift();
+    f.entries.push({ env, reads, prepared, conjIdBase });
+  }
+
+  /** Drops the flows no lookup has used since the last sweep (the SB no longer has them). */
+  sweep(): void {
+    for (const [key, f] of this.byFlow) {
+      if (!f.usedSinceSweep) this.byFlow.delete(key);
+      else f.usedSinceSweep = false;
+    }
+  }
+
+  stats(): PreparedCacheStats {
+    let entries = 0;
+    for (const f of this.byFlow.values()) entries += f.entries.length;
+    return { hits: this.hits, misses: this.misses, flows: this.byFlow.size, entries };
+  }
+
+  private flow(flowKey: string): FlowEntries {
+    let f = this.byFlow.get(flowKey);
+    if (!f) {
+      f = { parsed: undefined, entries: [], usedSinceSweep: true };
+      this.byFlow.set(flowKey, f);
+    }
+    f.usedSinceSweep = true;
+    return f;
+  }
+}
+
+/**
+ * The world wrapped so that every read is recorded in `reads` (in order). The datapath key is read
+ * through `datapathKey()`: only the actions that use it (sample()) make a preparation depend on it.
+ */
+export function recordingWorld(world: PrepareWorld, reads: PrepareRead[]): { ctx: CompileContext; names: NameLookup; datapathKey: () => number } {
+  const { ctx, names } = world;
+  const recorded: CompileContext = {
+    ...ctx,
+    lookupPort: (name) => {
+      const value = ctx.lookupPort(name);
+      reads.push({ kind: 'port', name, value });
+      return value;
+    },
+    isChassisResident: (name) => {
+      const value = ctx.isChassisResident(name);
+      reads.push({ kind: 'resident', name, value });
+      return value;
+    },
+    groupId: (name) => {
+      const value = ctx.groupId(name);
+      reads.push({ kind: 'group', name, value });
+      return value;
+    },
+    meterId: (name) => {
+      const value = ctx.meterId(name);
+      reads.push({ kind: 'meter', name, value });
+      return value;
+    },
+    ...(ctx.tunnelOfport ? {
+      tunnelOfport: (name: string) => {
+        const value = ctx.tunnelOfport!(name);
+        reads.push({ kind: 'tunnel', name, value });
+        return value;
+      },
+    } : {}),
+  };
+  return {
+    ctx: recorded,
+    names: {
+      addressSet: (name) => {
+        const value = names.addressSet(name);
+        reads.push({ kind: 'addressSet', name, value });
+        return value;
+      },
+      portGroup: (name) => {
+        const value = names.portGroup(name);
+        reads.push({ kind: 'portGroup', name, value });
+        return value;
+      },
+    },
+    datapathKey: () => {
+      reads.push({ kind: 'datapathKey', value: world.datapathKey });
+      return world.datapathKey;
+    },
+  };
+}
+
+/** Whether reading `world` again gives every recorded value. */
+export function readsHold(reads: readonly PrepareRead[], world: PrepareWorld): boolean {
+  const { ctx, names } = world;
+  for (const r of reads) {
+    switch (r.kind) {
+      case 'port':
+        if (ctx.lookupPort(r.name) !== r.value) return false;
+        break;
+      case 'tunnel':
+        if (ctx.tunnelOfport?.(r.name) !== r.value) return false;
+        break;
+      case 'group':
+        if (ctx.groupId(r.name) !== r.value) return false;
+        break;
+      case 'meter':
+        if (ctx.meterId(r.name) !== r.value) return false;
+        break;
+      case 'resident':
+        if (ctx.isChassisResident(r.name) !== r.value) return false;
+        break;
+      case 'portGroup':
+        if (!sameList(names.portGroup(r.name), r.value)) return false;
+        break;
+      case 'addressSet':
+        if (!sameList(names.addressSet(r.name), r.value)) return false;
+        break;
+      case 'datapathKey':
+        if (world.datapathKey !== r.value) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
