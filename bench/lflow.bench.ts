@@ -9,7 +9,11 @@
 //    iteration: bindings, port groups, physical flows ... too). Installed OpenFlow flows are counted.
 // 3. ovn-ts: the same SB tables are read with ovn-sbctl; after the sandbox is stopped, every run builds the
 //    chassis' flows with compileChassisFlows (core/lflow/compile/chassis-flows.ts: local datapaths, related
-//    ports, every (logical flow, datapath) pair parsed and compiled; one untimed warm-up run first).
+//    ports, every (logical flow, datapath) pair parsed and compiled; one untimed warm-up run first), first
+//    with no cache kept between runs (flows of a datapath group still share one preparation within a run:
+//    the counterpart of upstream's cache-off figure), then with one PreparedFlowCache and one pair of
+//    group/meter allocators kept across runs, as ovn-controller keeps its lflow cache and ids (the
+//    counterpart of its cache-on figure; every reused flow's reads are checked again).
 // 4. Second line: the northd corpus (core/lflow/testdata/northd-corpus.json), compiled ROUNDS times.
 //
 // Run: npm run bench:lflow   (BENCH_RUNS=5, LFLOW_SWITCHES=50, LFLOW_PORTS=30, LFLOW_LBS=30 by default)
@@ -20,6 +24,8 @@ import { corpusLookup, type Corpus } from '../core/lflow/corpus';
 import { ovnSymtab } from '../core/lflow/symtab';
 import { compileLogicalFlow, idAllocator } from '../core/lflow/compile';
 import { compileChassisFlows } from '../core/lflow/compile/chassis-flows';
+import { PreparedFlowCache } from '../core/lflow/compile/prepared-cache';
+import { formatFlow } from '../core/openflow';
 import type { ChassisSb } from '../core/lflow/compile/chassis-sb';
 import { readChassisSb } from '../test-support/sb-json';
 import { startOvnSandbox, type OvnSandbox } from '../test-support/ovn-sandbox';
@@ -117,15 +123,31 @@ interface OursRun {
   preparedPairs: number;
   failed: number;
   failures: Map<string, number>;
+  /** The flows as ovs-ofctl prints them (with their table), to check that caching changes nothing. */
+  text: string;
 }
 
-/** One full "recompute" in ovn-ts: the chassis' local datapaths and related ports, then every pair compiled. */
-function compileAll(sb: ChassisSb, vifs: readonly string[]): OursRun {
+/** What ovn-ts keeps from one recompute to the next when it caches: prepared flows and allocated ids. */
+interface Kept {
+  readonly cache: PreparedFlowCache;
+  readonly groups: ReturnType<typeof idAllocator>;
+  readonly meters: ReturnType<typeof idAllocator>;
+}
+
+function keptState(): Kept {
+  return { cache: new PreparedFlowCache(ovnSymtab()), groups: idAllocator(), meters: idAllocator() };
+}
+
+/**
+ * One full "recompute" in ovn-ts: the chassis' local datapaths and related ports, then every pair compiled;
+ * from scratch, or with what `kept` holds from earlier recomputes.
+ */
+function compileAll(sb: ChassisSb, vifs: readonly string[], kept?: Kept): OursRun {
   let result: ReturnType<typeof compileChassisFlows> | undefined;
-  const groups = idAllocator();
-  const meters = idAllocator();
+  const groups = kept?.groups ?? idAllocator();
+  const meters = kept?.meters ?? idAllocator();
   const ms = timeMs(() => {
-    result = compileChassisFlows(sb, { chassis: chassisName, localIfaces: new Set(vifs) }, ovnSymtab(), { groupId: groups.id, meterId: meters.id });
+    result = compileChassisFlows(sb, { chassis: chassisName, localIfaces: new Set(vifs) }, ovnSymtab(), { groupId: groups.id, meterId: meters.id }, kept?.cache);
   });
   const r = result!;
   const failures = new Map<string, number>();
@@ -137,6 +159,7 @@ function compileAll(sb: ChassisSb, vifs: readonly string[]): OursRun {
   return {
     ms, pairs, openflowFlows: r.flows.length, compiledPairs: r.compiledPairCount, preparedPairs: r.preparedPairCount,
     failed: r.failures.length, failures,
+    text: r.flows.map((f) => `table=${f.flowMod.tableId} ${formatFlow(f.flowMod)}`).join('\n'),
   };
 }
 
@@ -223,23 +246,33 @@ function main(): void {
   compileAll(sb, vifs); // warm-up
   const ours: OursRun[] = [];
   for (let i = 0; i < runs; i++) ours.push(compileAll(sb, vifs));
+  const kept = keptState();
+  const keptFirst = compileAll(sb, vifs, kept); // fills the cache, as upstream's untimed first recompute
+  const oursCached: OursRun[] = [];
+  for (let i = 0; i < runs; i++) oursCached.push(compileAll(sb, vifs, kept));
+  const sameFlows = oursCached.every((r) => r.text === ours[0]!.text && r.failed === ours[0]!.failed);
   const pairs = ours[0]!.pairs;
   const oursMs = median(ours.map((r) => r.ms));
+  const oursCachedMs = median(oursCached.map((r) => r.ms));
   const upCached = median(up.cached.map((r) => r.lflowMs));
   const upUncached = median(up.uncached.map((r) => r.lflowMs));
   const genCached = median(up.cached.map((r) => r.flowGenerationMs));
   const genUncached = median(up.uncached.map((r) => r.flowGenerationMs));
   const rate = (ms: number) => `${fmt(pairs / (ms / 1000))} pairs/s`;
   const samples = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
+  const cacheStats = kept.cache.stats();
   console.log(`  ${pairs} (logical flow, datapath) pairs local to ${chassisName}; medians of ${runs} full recomputes; load average ${os.loadavg()[0]!.toFixed(1)}:`);
   console.log(`  upstream ovn-controller, lflow cache on : lflow_run ${upCached} ms = ${rate(upCached)} (samples ${samples(up.cached.map((r) => r.lflowMs))}); `
     + `flow-generation ${genCached} ms; ${up.openflowFlows} OpenFlow flows on br-int; ${up.cacheStats}`);
   console.log(`  upstream ovn-controller, lflow cache off: lflow_run ${upUncached} ms = ${rate(upUncached)} (samples ${samples(up.uncached.map((r) => r.lflowMs))}); `
     + `flow-generation ${genUncached} ms`);
-  console.log(`  ovn-ts parse+compile                   : ${Math.round(oursMs)} ms = ${rate(oursMs)} (samples ${samples(ours.map((r) => r.ms))}); `
+  console.log(`  ovn-ts, prepared-flow cache kept        : ${Math.round(oursCachedMs)} ms = ${rate(oursCachedMs)} (samples ${samples(oursCached.map((r) => r.ms))}); `
+    + `first (filling) run ${Math.round(keptFirst.ms)} ms; ${cacheStats.entries} entries for ${cacheStats.flows} logical flows; `
+    + `${sameFlows ? 'the same flows as without' : 'FLOWS DIFFER FROM A RUN WITHOUT THE CACHE'}`);
+  console.log(`  ovn-ts, no cache between recomputes     : ${Math.round(oursMs)} ms = ${rate(oursMs)} (samples ${samples(ours.map((r) => r.ms))}); `
     + `${ours[0]!.openflowFlows} OpenFlow flows; ${ours[0]!.failed} pairs failed to compile; `
     + `${ours[0]!.compiledPairs} pairs compiled from ${ours[0]!.preparedPairs} preparations (datapath groups share)`);
-  console.log(`  ovn-ts / upstream time: ${(oursMs / upCached).toFixed(2)} (cache on), ${(oursMs / upUncached).toFixed(2)} (cache off)`);
+  console.log(`  ovn-ts / upstream time: ${(oursCachedMs / upCached).toFixed(2)} (both caching), ${(oursMs / upUncached).toFixed(2)} (neither caching)`);
   for (const [why, n] of [...ours[0]!.failures].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`    not compiled (${n}): ${why}`);
   console.log(`lflow ${corpusLine()}`);
 }
