@@ -108,7 +108,7 @@ export function emitPreparedFlow(prepared: PreparedFlow, lf: LogicalFlow, ctx: C
 
 /** The same prepared flow with every conjunction id moved by `delta` (each datapath gets ids of its own). */
 export function shiftConjIds(prepared: PreparedFlow, delta: number): PreparedFlow {
-  if (delta === 0) return prepared;
+  if (delta === 0 || !prepared.matches.some((c) => c.conjId !== null || c.conjunctions.length > 0)) return prepared;
   return {
     actions: prepared.actions,
     matches: prepared.matches.map((c) => ({
