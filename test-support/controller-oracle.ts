@@ -59,6 +59,11 @@ export interface OracleOptions {
   readonly topology?: readonly (readonly string[])[];
   /** Logical ports hv1 binds (default: the corpus topology's VIFs). */
   readonly vifs?: readonly string[];
+  /**
+   * Other chassis to register in the SB (`ovn-sbctl chassis-add NAME geneve 127.0.0.N`, N from 2). No
+   * ovn-controller runs for them, so hv1's BFD sessions to them never come up.
+   */
+  readonly otherChassis?: readonly string[];
 }
 
 const haChassisWaitMsMax = 20_000;
@@ -86,6 +91,13 @@ export function startControllerOracle(opts: OracleOptions = {}): ControllerOracl
       hypervisor: { systemId: 'hv1', vifs: opts.vifs ?? corpusVifs, bridgeMappings: ['phys'] },
     });
   } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  try {
+    (opts.otherChassis ?? []).forEach((name, i) => box.run('ovn-sbctl', [`--db=${box.sb}`, 'chassis-add', name, 'geneve', `127.0.0.${i + 2}`]));
+  } catch (e) {
+    box.stop();
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }

@@ -34,9 +34,19 @@ function isLogicalTable(t: number): boolean {
  */
 const agreementMin = 0.95;
 
-const scenarios: ReadonlyArray<{ name: string; oracle: OracleOptions; vifs: readonly string[] }> = [
+/** The gateway topology with hv1 preferred (priority 30) over hv2 (20) for the gateway port. */
+const gatewayHv1Preferred = gatewayTopology.map((cmd) => (cmd[0] === 'lrp-set-gateway-chassis' && cmd[2] === 'hv1' ? [...cmd.slice(0, 3), '30'] : cmd));
+
+/** activeTunnels: what hv1's BFD sessions give (absent: all up); must be what upstream's hv1 has. */
+const scenarios: ReadonlyArray<{ name: string; oracle: OracleOptions; vifs: readonly string[]; activeTunnels?: readonly string[] }> = [
   { name: 'corpus topology, hv1 with VIFs and the active gateway port', oracle: { topology: corpusTopology }, vifs: corpusVifs },
   { name: 'gateway router on hv1, backup member of the gateway port\'s HA group, one VIF', oracle: { topology: gatewayTopology, vifs: ['vm3'] }, vifs: ['vm3'] },
+  {
+    // hv2 registered but unreachable: hv1's BFD session to it never comes up, so upstream's active_tunnels
+    // is empty and hv1 - although the preferred member - is not active (it may have lost the others).
+    name: 'gateway port\'s HA group, hv1 preferred, both members registered, no BFD session up (hv1 not active)',
+    oracle: { topology: gatewayHv1Preferred, vifs: ['vm3'], otherChassis: ['hv2'] }, vifs: ['vm3'], activeTunnels: [],
+  },
   { name: 'density workload: 8 switches x 8 ports, ACLs over port groups and address sets, 4 load balancers', ...density(8, 8, 4) },
 ];
 
@@ -69,7 +79,8 @@ for (const scenario of scenarios) describe(`compiled logical flows vs upstream o
 
     const groups = idAllocator();
     const meters = idAllocator();
-    const result = compileChassisFlows(sb, { chassis: 'hv1', localIfaces: new Set(scenario.vifs) }, ovnSymtab(), { groupId: groups.id, meterId: meters.id });
+    const me = { chassis: 'hv1', localIfaces: new Set(scenario.vifs), ...(scenario.activeTunnels ? { activeTunnels: new Set(scenario.activeTunnels) } : {}) };
+    const result = compileChassisFlows(sb, me, ovnSymtab(), { groupId: groups.id, meterId: meters.id });
     const merged = mergeSameMatch(result.flows.map((f) => ourFlowLine(f.flowMod)));
     const ours = normalizeFlows(merged.flows, groupTextsFromDescriptions(groups.entries));
 
