@@ -1,4 +1,5 @@
-// `ovn-ts lflow-compile [--db=REMOTE] --chassis=NAME [--iface=IFACE-ID]... [--datapath=NAME|KEY]`: the
+// `ovn-ts lflow-compile [--db=REMOTE] --chassis=NAME [--iface=IFACE-ID]... [--datapath=NAME|KEY]
+// [--active-tunnels=CHASSIS,...]`: the
 // OpenFlow flows a hypervisor's ovn-controller installs in its logical tables for the Southbound database
 // (ovn-ts or upstream server), compiled by ovn-ts, printed as `ovs-ofctl dump-flows --no-stats` prints
 // them, followed by the groups they use as `ovs-ofctl dump-groups` prints them. Logical flows that do not
@@ -19,6 +20,7 @@ interface CompileOpts {
   chassis?: string;
   iface: string[];
   datapath?: string;
+  activeTunnels?: string;
 }
 
 function collect(value: string, prev: string[]): string[] {
@@ -32,15 +34,29 @@ export function lflowCompileCommand(): Command {
     .option('--chassis <name>', 'the chassis (Chassis.name, the system-id) to compile for')
     .option('--iface <iface-id>', 'external_ids:iface-id of an interface on br-int (repeatable; default: the ports bound to the chassis)', collect, [] as string[])
     .option('--datapath <name-or-key>', 'only flows of this datapath (external_ids:name or tunnel key)')
+    .option('--active-tunnels <chassis,...>', 'chassis this one has a BFD session up with, which decides HA gateway '
+      + 'activity ("" for none; default: every tunnel up)')
     .action((opts: CompileOpts) => {
       if (!opts.chassis) throw new UsageError('lflow-compile: --chassis is required');
       const chassis = opts.chassis;
+      const activeTunnels = parseActiveTunnels(opts.activeTunnels);
       readDatabaseOnce({ command: 'lflow-compile', database: 'OVN_Southbound', remote: opts.db ?? defaultSbRemote(), monitor: chassisMonitorSelection, timeoutMs: traceDbTimeoutMs },
-        (replica) => compileForChassis(replica, chassis, opts.iface, opts.datapath));
+        (replica) => compileForChassis(replica, chassis, opts.iface, opts.datapath, activeTunnels));
     });
 }
 
-function compileForChassis(replica: Replica, chassis: string, ifaces: string[], datapath: string | undefined): OneShotResult {
+/** "" is no session up; names are separated by commas (a name may not be empty). */
+function parseActiveTunnels(text: string | undefined): ReadonlySet<string> | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === '') return new Set();
+  const names = text.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw new UsageError(`lflow-compile: --active-tunnels: empty chassis name in "${text}"`);
+  return new Set(names);
+}
+
+function compileForChassis(
+  replica: Replica, chassis: string, ifaces: string[], datapath: string | undefined, activeTunnels: ReadonlySet<string> | undefined,
+): OneShotResult {
   const sb = chassisSbFromReplica(replica);
   let onlyKey: number | null = null;
   if (datapath !== undefined) {
@@ -52,7 +68,8 @@ function compileForChassis(replica: Replica, chassis: string, ifaces: string[], 
   const localIfaces = new Set(ifaces.length > 0 ? ifaces : sb.ports.filter((p) => p.chassis === chassis).map((p) => p.logicalPort));
   const groups = idAllocator();
   const meters = idAllocator();
-  const r = compileChassisFlows(sb, { chassis, localIfaces }, ovnSymtab(), { groupId: groups.id, meterId: meters.id });
+  const r = compileChassisFlows(sb, { chassis, localIfaces, ...(activeTunnels ? { activeTunnels } : {}) }, ovnSymtab(),
+    { groupId: groups.id, meterId: meters.id });
   const flows = r.flows.filter((f) => onlyKey === null || f.datapathKey === onlyKey).map((f) => f.flowMod);
   const lines = [...flows].sort(byTablePriority).map(dumpLine);
   const used = new Set(lines.flatMap((l) => [...l.matchAll(/group:(\d+)/g)].map((m) => Number(m[1]))));

@@ -67,6 +67,13 @@ describe('ovn-ts lflow-compile vs upstream ovn-controller', function () {
     const noChassis = cli('lflow-compile', `--db=${o.box.sb}`);
     assert.equal(noChassis.status, 2);
     assert.match(noChassis.stderr, /--chassis is required/);
+    const badTunnels = cli('lflow-compile', `--db=${o.box.sb}`, '--chassis=hv1', '--active-tunnels=hv2,,hv3');
+    assert.equal(badTunnels.status, 2);
+    assert.match(badTunnels.stderr, /--active-tunnels: empty chassis name in "hv2,,hv3"/);
+    // hv1 is the only registered member of lr0-pub's HA group: active whatever its BFD sessions.
+    const noSessions = cli('lflow-compile', `--db=${o.box.sb}`, '--chassis=hv1', '--active-tunnels=', '--datapath=lr0');
+    assert.equal(noSessions.status, 0, noSessions.stderr);
+    assert.equal(noSessions.stdout, cli('lflow-compile', `--db=${o.box.sb}`, '--chassis=hv1', '--datapath=lr0').stdout);
   });
 
   it('prints the same from the same database served by ovn-ts ovsdb-server', async function () {
