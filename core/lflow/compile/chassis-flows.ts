@@ -91,13 +91,12 @@ export function compileChassisFlows(
   let conjIdBase = 1;
 
   for (const lf of sb.flows) {
-    const flowKey = PreparedFlowCache.flowKey(lf);
     for (const dpUuid of lf.datapaths) {
       const dp = dps.get(dpUuid);
       if (!dp || !locality.localDatapaths.has(dpUuid)) continue;
       if (!inOutPortRelated(lf, dp, portByName, locality)) continue;
       // Parsed at most once per logical flow, however many local datapaths (and recomputes) it serves.
-      const parsed = cache.parsed(flowKey, () => parseOnce(lf));
+      const parsed = cache.parsed(lf, () => parseOnce(lf));
       if (parsed instanceof LflowError) {
         failures.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, error: parsed.message });
         continue;
@@ -142,7 +141,7 @@ export function compileChassisFlows(
       let compiled;
       try {
         let prepared: PreparedFlow;
-        const known = cache.lookup(flowKey, env, world);
+        const known = cache.lookup(lf, env, world);
         if (known) {
           prepared = shiftConjIds(known.prepared, conjIdBase - known.conjIdBase);
         } else {
@@ -150,7 +149,7 @@ export function compileChassisFlows(
           const reads: PrepareRead[] = [];
           const recording = recordingWorld(world, reads);
           prepared = prepareLogicalFlow(logical, recording.ctx, recording.names, recording.datapathKey);
-          cache.store(flowKey, env, reads, prepared, conjIdBase);
+          cache.store(lf, env, reads, prepared, conjIdBase);
         }
         compiled = emitPreparedFlow(prepared, logical, ctx);
       } catch (e) {

@@ -16,7 +16,7 @@ import type { SyntaxExpr } from '../syntax';
 import { encodeActions } from './actions';
 import { firstTable } from './encoder';
 import type { CompileContext, Pipeline } from './context';
-import { compileMatch, toMatch, type CompiledMatch } from './match';
+import { compiledMatchOn, compileMatch, type CompiledMatch } from './match';
 
 export interface LogicalFlow {
   readonly uuid: string;
@@ -94,7 +94,7 @@ export function emitPreparedFlow(prepared: PreparedFlow, lf: LogicalFlow, ctx: C
     const acts: readonly Action[] = c.conjunctions.length > 0
       ? c.conjunctions.map((j) => ({ type: 'conjunction', id: j.id, clause: j.clause - 1, nClauses: j.nClauses }))
       : prepared.actions;
-    const match: Match = toMatch(c.fields, c.conjId, metadata);
+    const match: Match = compiledMatchOn(c, metadata);
     return {
       compiled: c,
       flowMod: flowMod({

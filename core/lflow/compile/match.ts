@@ -9,6 +9,8 @@
 // ovn-controller in match.upstream.test.ts), not merely an equivalent one.
 // Logical ports compare by tunnel key (a port unknown here matches nothing, as upstream drops the flow).
 import { buildMatch, type Match } from '../../openflow';
+import { bigIntToBytes } from '../../openflow/bytes';
+import { assert } from '../../util/assert';
 import { ones, type Expr } from '../expr';
 import { evaluateConditionsAsUpstream, simplifyComparisons } from '../expr-simplify';
 import { maxNormalFormTermsCount, toNormalForm } from '../normal-form';
@@ -69,3 +71,26 @@ export function toMatch(fields: FieldMatch, conjId: number | null, metadata: big
   if (conjId !== null) rec.conj_id = [BigInt(conjId), 0xffffffffn];
   return buildMatch(rec);
 }
+
+/** Per compiled match, its OXM match for metadata 0 and where the metadata entry sits (emit reuses it). */
+const matchTemplates = new WeakMap<CompiledMatch, { readonly entries: Match; readonly metadataAt: number }>();
+
+/**
+ * toMatch(c.fields, c.conjId, metadata), built once per compiled match: the metadata entry's place in OVS's
+ * order does not depend on its value, so each datapath only gets a new metadata entry.
+ */
+export function compiledMatchOn(c: CompiledMatch, metadata: bigint): Match {
+  let t = matchTemplates.get(c);
+  if (!t) {
+    assert(!c.fields.has('metadata'), () => 'compiledMatchOn: a logical match cannot constrain metadata itself');
+    const entries = toMatch(c.fields, c.conjId, 0n);
+    const metadataAt = entries.findIndex((e) => e.field.name === 'metadata');
+    assert(metadataAt >= 0, () => 'compiledMatchOn: the match built for metadata 0 has no metadata entry');
+    t = { entries, metadataAt };
+    matchTemplates.set(c, t);
+  }
+  const out = t.entries.slice();
+  out[t.metadataAt] = { ...t.entries[t.metadataAt]!, value: bigIntToBytes(metadata, 8) };
+  return out;
+}
+

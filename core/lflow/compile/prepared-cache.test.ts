@@ -157,18 +157,20 @@ describe('lflow compile: the prepared-flow cache', () => {
   });
 
   it('keeps at most entriesPerFlowMax variants of a flow, and sweeps flows no recompute used', () => {
+    const row = (uuid: string, match = '1') => ({ uuid, pipeline: 'ingress', tableId: 0, match, actions: 'next;' });
     const cache = new PreparedFlowCache(symtab);
     const prepared = { matches: [], actions: [] };
-    for (let i = 0; i < entriesPerFlowMax + 5; i++) cache.store('f', `env${i}`, [], prepared, 1);
+    for (let i = 0; i < entriesPerFlowMax + 5; i++) cache.store(row('f'), `env${i}`, [], prepared, 1);
     assert.equal(cache.stats().entries, entriesPerFlowMax);
-    cache.store('g', 'e', [], prepared, 1);
+    cache.store(row('g'), 'e', [], prepared, 1);
     cache.sweep();
     assert.equal(cache.stats().flows, 2, 'both stored since the last sweep');
     const w = { ctx: { symtab, lookupPort: () => undefined, isChassisResident: () => false, isSwitch: true, groupId: () => 1, meterId: () => 1 },
       names: { addressSet: () => undefined, portGroup: () => undefined }, datapathKey: 1 };
-    assert.ok(cache.lookup('g', 'e', w));
+    assert.ok(cache.lookup(row('g'), 'e', w));
     cache.sweep();
     assert.equal(cache.stats().flows, 1, 'f was not used since the last sweep');
+    assert.equal(cache.lookup(row('g', '0'), 'e', w), undefined, 'the row changed: its old preparations do not apply');
     const otherTable = new PreparedFlowCache(Object.create(symtab) as Symtab);
     assert.throws(() => compileChassisFlows(sampleSb([]), { chassis: 'hv1', localIfaces: new Set() }, symtab,
       { groupId: () => 1, meterId: () => 1 }, otherTable), /another symbol table/);

@@ -7,7 +7,8 @@
 // The fixed part of the world (switch or router, the NAT zone register, controller meter, collector sets)
 // is part of the key instead.
 //
-// Entries are kept per logical flow (its UUID and texts), at most entriesPerFlowMax each (oldest out);
+// Entries are kept per logical flow (by UUID; a row whose texts changed starts afresh), at most
+// entriesPerFlowMax each (oldest out);
 // sweep() drops what no lookup has used since the previous sweep.
 import type { NameLookup } from '../lookup';
 import type { Symtab } from '../symtab';
@@ -39,7 +40,17 @@ interface Entry {
   readonly conjIdBase: number;
 }
 
+/** What preparing a flow reads of its Logical_Flow row. */
+export interface CachedFlowRow {
+  readonly uuid: string;
+  readonly pipeline: string;
+  readonly tableId: number;
+  readonly match: string;
+  readonly actions: string;
+}
+
 interface FlowEntries {
+  row: CachedFlowRow;
   parsed: ParsedLogicalFlow | undefined;
   entries: Entry[];
   usedSinceSweep: boolean;
@@ -60,14 +71,9 @@ export class PreparedFlowCache {
   private hits = 0;
   private misses = 0;
 
-  /** The key of a logical flow: its UUID and everything preparing it reads from the row itself. */
-  static flowKey(lf: { readonly uuid: string; readonly pipeline: string; readonly tableId: number; readonly match: string; readonly actions: string }): string {
-    return `${lf.uuid}\n${lf.pipeline}\n${lf.tableId}\n${lf.match}\n${lf.actions}`;
-  }
-
   /** The parsed texts of a flow, parsing them (through `parse`) at most once while the flow is cached. */
-  parsed<T extends ParsedLogicalFlow | Error>(flowKey: string, parse: () => T): T | ParsedLogicalFlow {
-    const f = this.flow(flowKey);
+  parsed<T extends ParsedLogicalFlow | Error>(row: CachedFlowRow, parse: () => T): T | ParsedLogicalFlow {
+    const f = this.flow(row);
     if (f.parsed) return f.parsed;
     const p = parse();
     if (!(p instanceof Error)) f.parsed = p;
@@ -75,9 +81,9 @@ export class PreparedFlowCache {
   }
 
   /** A prepared flow whose reads all hold in `world`, with the conjunction id base it was prepared at. */
-  lookup(flowKey: string, env: string, world: PrepareWorld): { prepared: PreparedFlow; conjIdBase: number } | undefined {
-    const f = this.byFlow.get(flowKey);
-    if (f) {
+  lookup(row: CachedFlowRow, env: string, world: PrepareWorld): { prepared: PreparedFlow; conjIdBase: number } | undefined {
+    const f = this.byFlow.get(row.uuid);
+    if (f && sameRow(f.row, row)) {
       f.usedSinceSweep = true;
       for (const e of f.entries) {
         if (e.env === env && readsHold(e.reads, world)) {
@@ -90,8 +96,8 @@ export class PreparedFlowCache {
     return undefined;
   }
 
-  store(flowKey: string, env: string, reads: readonly PrepareRead[], prepared: PreparedFlow, conjIdBase: number): void {
-    const f = this.flow(flowKey);
+  store(row: CachedFlowRow, env: string, reads: readonly PrepareRead[], prepared: PreparedFlow, conjIdBase: number): void {
+    const f = this.flow(row);
     if (f.entries.length >= entriesPerFlowMax) f.entries.shift();
     f.entries.push({ env, reads, prepared, conjIdBase });
   }
@@ -110,11 +116,11 @@ export class PreparedFlowCache {
     return { hits: this.hits, misses: this.misses, flows: this.byFlow.size, entries };
   }
 
-  private flow(flowKey: string): FlowEntries {
-    let f = this.byFlow.get(flowKey);
-    if (!f) {
-      f = { parsed: undefined, entries: [], usedSinceSweep: true };
-      this.byFlow.set(flowKey, f);
+  private flow(row: CachedFlowRow): FlowEntries {
+    let f = this.byFlow.get(row.uuid);
+    if (!f || !sameRow(f.row, row)) {
+      f = { row, parsed: undefined, entries: [], usedSinceSweep: true };
+      this.byFlow.set(row.uuid, f);
     }
     f.usedSinceSweep = true;
     return f;
@@ -210,6 +216,10 @@ export function readsHold(reads: readonly PrepareRead[], world: PrepareWorld): b
     }
   }
   return true;
+}
+
+function sameRow(a: CachedFlowRow, b: CachedFlowRow): boolean {
+  return a === b || (a.match === b.match && a.actions === b.actions && a.pipeline === b.pipeline && a.tableId === b.tableId);
 }
 
 function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
