@@ -243,7 +243,12 @@ function main(): void {
   process.removeListener('SIGTERM', onSignal);
 
   const vifs = densityVifs(w);
-  compileAll(sb, vifs); // warm-up
+  const warm = compileAll(sb, vifs);
+  if (warm.pairs === 0) {
+    // Nothing bound to hv1 in the SB that was read: no figure would mean anything.
+    console.error(`bench:lflow: no (logical flow, datapath) pair is local to ${chassisName} in the SB read (are its VIFs bound?); no figures`);
+    process.exit(1);
+  }
   const ours: OursRun[] = [];
   for (let i = 0; i < runs; i++) ours.push(compileAll(sb, vifs));
   const kept = keptState();

@@ -54,6 +54,27 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** How long ovn-controller may take to claim the sandbox's VIFs after `--wait=hv sync`. */
+const claimWaitMsMax = 60_000;
+const claimPollMs = 50;
+
+function waitForClaims(run: (cmd: string, args: readonly string[]) => string, sb: string, hv: HypervisorOptions): void {
+  const sbctl = (...args: string[]) => run('ovn-sbctl', [`--db=${sb}`, '--bare', ...args]).split(/\s+/).filter(Boolean);
+  // Only plain VIF ports (type "") are claimed; a localport with an interface here stays unbound.
+  const ports = new Set(sbctl('--columns=logical_port', 'find', 'Port_Binding', 'type=""'));
+  const wanted = hv.vifs.filter((v) => ports.has(v));
+  for (let waited = 0; ; waited += claimPollMs) {
+    const chassis = sbctl('--columns=_uuid', 'find', 'Chassis', `name=${hv.systemId}`)[0];
+    const bound = new Set(chassis ? sbctl('--columns=logical_port', 'find', 'Port_Binding', `chassis=${chassis}`) : []);
+    const missing = wanted.filter((v) => !bound.has(v));
+    if (missing.length === 0) return;
+    if (waited > claimWaitMsMax) {
+      throw new Error(`ovn-controller on ${hv.systemId} did not claim ${missing.join(', ')} within ${claimWaitMsMax} ms`);
+    }
+    sleepMs(claimPollMs);
+  }
+}
+
 /** Stops the daemons (by pid only) and waits, bounded, until they have exited. */
 export function stopPids(pids: readonly number[]): void {
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGTERM');
@@ -133,6 +154,9 @@ export function startOvnSandbox(dir: string, opts: SandboxOptions): OvnSandbox {
     if (hv) run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', '--wait=sb', 'sync']);
     if (hv) daemon('controller', 'ovn-controller', ['--monitor', ovs]);
     run('ovn-nbctl', [`--db=${nb}`, '--timeout=60', hv ? '--wait=hv' : '--wait=sb', 'sync']);
+    // --wait=hv can return before ovn-controller's claims are committed: wait until every VIF interface
+    // that names a plain VIF port is bound to this chassis, so whoever reads the SB next sees the bindings.
+    if (hv) waitForClaims(run, sb, hv);
     return {
       dir, env, nb, sb, ovs, brIntMgmt, run,
       stopNorthd: () => stop([northd]),
