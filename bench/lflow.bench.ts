@@ -14,9 +14,13 @@
 //    the counterpart of upstream's cache-off figure), then with one PreparedFlowCache and one pair of
 //    group/meter allocators kept across runs, as ovn-controller keeps its lflow cache and ids (the
 //    counterpart of its cache-on figure; every reused flow's reads are checked again).
-// 4. Second line: the northd corpus (core/lflow/testdata/northd-corpus.json), compiled ROUNDS times.
+// 4. Memory per hypervisor (DESIGN 3a): LFLOW_CHASSIS simulated chassis, chassis j binding port j of every
+//    switch (so each, like hv1, has every datapath local), compiled one after the other with one shared
+//    PreparedFlowCache and, for comparison, with none shared; the heap each chassis' result keeps (after a
+//    forced GC) beside upstream hv1's ovn-controller resident set size with its cache on.
+// 5. Last line: the northd corpus (core/lflow/testdata/northd-corpus.json), compiled ROUNDS times.
 //
-// Run: npm run bench:lflow   (BENCH_RUNS=5, LFLOW_SWITCHES=50, LFLOW_PORTS=30, LFLOW_LBS=30 by default)
+// Run: npm run bench:lflow   (BENCH_RUNS=5, LFLOW_SWITCHES=50, LFLOW_PORTS=30, LFLOW_LBS=30, LFLOW_CHASSIS=20 by default)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,7 +35,7 @@ import { readChassisSb } from '../test-support/sb-json';
 import { startOvnSandbox, type OvnSandbox } from '../test-support/ovn-sandbox';
 import { findBinary, upstreamPackages } from '../test-support/upstream';
 import { median, timeMs, fmt } from './median';
-import { densityTopology, densityVifs, type DensityWorkload } from '../test-support/density-topology';
+import { densityPortsAt, densityTopology, densityVifs, type DensityWorkload } from '../test-support/density-topology';
 
 const chassisName = 'hv1';
 const recomputeWaitMs = 120_000;
@@ -53,6 +57,8 @@ interface UpstreamResult {
   uncached: UpstreamRun[];
   openflowFlows: number;
   cacheStats: string;
+  /** ovn-controller's VmRSS with its lflow cache on, after the recomputes (kB). */
+  rssKb: number;
 }
 
 /** Triggers full recomputes of hv1's ovn-controller and reads how long they took. */
@@ -105,13 +111,15 @@ function measureUpstream(box: OvnSandbox, runs: number): UpstreamResult {
   setCache(true);
   recompute(); // fills the cache
   for (let i = 0; i < runs; i++) cached.push(recompute());
+  const controllerPid = Number(/^ovn-controller\.(\d+)\.ctl$/.exec(ctlName)![1]);
+  const rssKb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${controllerPid}/status`, 'utf8'))?.[1] ?? NaN);
   const cacheStats = appctl('lflow-cache/show-stats').trim().split('\n').filter((l) => /cache-expr|cache-matches/.test(l)).map((l) => l.replace(/\s+/g, ' ')).join(', ');
   setCache(false);
   for (let i = 0; i < runs; i++) uncached.push(recompute());
   setCache(true);
   const agg = box.run('ovs-ofctl', ['dump-aggregate', box.brIntMgmt]);
   const openflowFlows = Number(/flow_count=(\d+)/.exec(agg)?.[1] ?? NaN);
-  return { cached, uncached, openflowFlows, cacheStats };
+  return { cached, uncached, openflowFlows, cacheStats, rssKb };
 }
 
 interface OursRun {
@@ -161,6 +169,46 @@ function compileAll(sb: ChassisSb, vifs: readonly string[], kept?: Kept): OursRu
     failed: r.failures.length, failures,
     text: r.flows.map((f) => `table=${f.flowMod.tableId} ${formatFlow(f.flowMod)}`).join('\n'),
   };
+}
+
+interface ScaleRun {
+  readonly msPerChassis: number;
+  readonly retainedMbPerChassis: number;
+  readonly flowsPerChassis: number;
+}
+
+/** Heap in use after a full collection (the script runs with --expose-gc). */
+function heapUsedAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('bench:lflow needs node --expose-gc (npm run bench:lflow passes it)');
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * `count` chassis compiled one after the other, chassis j binding port j of every switch (the SB's bindings
+ * moved accordingly), with one prepared-flow cache shared by all or none shared; what each one's result keeps.
+ */
+function compileManyChassis(sb: ChassisSb, w: DensityWorkload, count: number, shareCache: boolean): ScaleRun {
+  const names = Array.from({ length: count }, (_, j) => `sim-hv${j}`);
+  const chassisOfPort = new Map(names.flatMap((name, j) => densityPortsAt(w, j).map((p) => [p, name] as const)));
+  const spread: ChassisSb = { ...sb, ports: sb.ports.map((p) => (p.type === '' ? { ...p, chassis: chassisOfPort.get(p.logicalPort) ?? null } : p)) };
+  const symtab = ovnSymtab();
+  const before = heapUsedAfterGc();
+  const shared = shareCache ? new PreparedFlowCache(symtab) : undefined;
+  const kept: unknown[] = [];
+  let flows = 0;
+  const ms = timeMs(() => {
+    names.forEach((chassis, j) => {
+      const r = compileChassisFlows(spread, { chassis, localIfaces: new Set(densityPortsAt(w, j)) }, symtab,
+        { groupId: idAllocator().id, meterId: idAllocator().id }, shared ?? new PreparedFlowCache(symtab));
+      flows += r.flows.length;
+      kept.push(r.flows);
+    });
+  });
+  const retained = heapUsedAfterGc() - before;
+  if (kept.length !== count || (shared && shared.stats().flows === 0)) throw new Error('bench:lflow: the chassis results were not kept');
+  return { msPerChassis: ms / count, retainedMbPerChassis: retained / count / 1e6, flowsPerChassis: flows / count };
 }
 
 function corpusLine(): string {
@@ -278,6 +326,12 @@ function main(): void {
     + `${ours[0]!.openflowFlows} OpenFlow flows; ${ours[0]!.failed} pairs failed to compile; `
     + `${ours[0]!.compiledPairs} pairs compiled from ${ours[0]!.preparedPairs} preparations (datapath groups share)`);
   console.log(`  ovn-ts / upstream time: ${(oursCachedMs / upCached).toFixed(2)} (both caching), ${(oursMs / upUncached).toFixed(2)} (neither caching)`);
+  const chassisCount = Math.min(envInt('LFLOW_CHASSIS', 20), w.portsPerSwitch);
+  const sharedRun = compileManyChassis(sb, w, chassisCount, true);
+  const unsharedRun = compileManyChassis(sb, w, chassisCount, false);
+  const scaleLine = (r: ScaleRun) => `${Math.round(r.msPerChassis)} ms and ${r.retainedMbPerChassis.toFixed(1)} MB of heap per chassis (${Math.round(r.flowsPerChassis)} flows each)`;
+  console.log(`  ${chassisCount} ovn-ts chassis, every datapath local to each: one shared cache ${scaleLine(sharedRun)}; `
+    + `no cache shared ${scaleLine(unsharedRun)}; upstream hv1's ovn-controller: ${(up.rssKb / 1000).toFixed(1)} MB resident`);
   for (const [why, n] of [...ours[0]!.failures].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`    not compiled (${n}): ${why}`);
   console.log(`lflow ${corpusLine()}`);
 }

@@ -87,3 +87,9 @@ export function densityVifs(w: DensityWorkload): string[] {
   for (let s = 0; s < w.switches; s++) for (let p = 0; p < Math.min(w.boundPerSwitch, w.portsPerSwitch); p++) out.push(portName(s, p));
   return out;
 }
+
+/** Port `p` of every switch: the VIFs of a hypervisor that, like hv1, has every datapath local. */
+export function densityPortsAt(w: DensityWorkload, p: number): string[] {
+  if (p < 0 || p >= w.portsPerSwitch) throw new Error(`port ${p} is not one of the ${w.portsPerSwitch} ports per switch`);
+  return Array.from({ length: w.switches }, (_, s) => portName(s, p));
+}

@@ -10,22 +10,18 @@
 //   - a flow that does not parse or compile is skipped and reported (upstream logs it and goes on);
 //   - a flow is prepared (matches and actions) once for every datapath, recompute or chassis where it reads
 //     the same values (prepared-cache.ts), as upstream's lflow cache keeps matches without the metadata.
-import type { FlowMod } from '../../openflow';
 import { LflowError } from '../errors';
 import type { NameLookup } from '../lookup';
 import type { Symtab } from '../symtab';
 import type { ChassisIdentity, ChassisSb, ChassisSbDatapath, ChassisSbFlow, ChassisSbPort } from './chassis-sb';
 import { chassisLocality, haActiveHere, lportKey, type ChassisLocality } from './chassis-locality';
 import type { CompileContext } from './context';
-import { emitPreparedFlow, parseLogicalFlowText, prepareLogicalFlow, shiftConjIds, type LogicalFlow, type ParsedLogicalFlow, type PreparedFlow } from './flow';
-import { PreparedFlowCache, recordingWorld, type PrepareRead, type PrepareWorld } from './prepared-cache';
+import { emitPreparedFlow, parseLogicalFlowText, prepareLogicalFlow, shiftConjIds, type LogicalFlow, type ParsedLogicalFlow } from './flow';
+import { PreparedFlowCache, recordingWorld, type Emitted, type EmittedFlow, type PrepareRead, type PrepareWorld } from './prepared-cache';
 import { assert } from '../../util/assert';
 
-export interface ChassisFlow {
-  readonly lflowUuid: string;
-  readonly datapathKey: number;
-  readonly flowMod: FlowMod;
-}
+/** A flow of the chassis' logical tables (shared, as an object, with chassis that install it alike). */
+export type ChassisFlow = EmittedFlow;
 
 export interface ChassisCompileFailure {
   readonly lflowUuid: string;
@@ -119,11 +115,7 @@ export function compileChassisFlows(
         groupId: alloc.groupId,
         meterId: alloc.meterId,
         conjIdBase,
-        portKeyIsLocal: (key) => {
-          const related = locality.relatedLportKeys.has(lportKey(dp.tunnelKey, key));
-          if (!related) skippedNonLocalCount++;
-          return related;
-        },
+        portKeyIsLocal: (key) => locality.relatedLportKeys.has(lportKey(dp.tunnelKey, key)),
         // Upstream tunnel_ofport_cb: a port of this datapath bound to a chassis we have a tunnel to.
         tunnelOfport: (name) => {
           const p = portByName.get(name);
@@ -138,30 +130,35 @@ export function compileChassisFlows(
       // What the preparation reads of its world without going through a recorded lookup.
       const env = `${isSwitch}|${commonNatCtZone}|${ctrlMeterId ?? ''}|${collectorsKey}`;
       const world: PrepareWorld = { ctx, names: namesOn(dp, sb, locality), datapathKey: dp.tunnelKey };
-      let compiled;
+      let emitted: Emitted;
       try {
-        let prepared: PreparedFlow;
-        const known = cache.lookup(lf, env, world);
-        if (known) {
-          prepared = shiftConjIds(known.prepared, conjIdBase - known.conjIdBase);
-        } else {
+        let entry = cache.lookup(lf, env, world);
+        if (!entry) {
           preparedPairCount++;
           const reads: PrepareRead[] = [];
           const recording = recordingWorld(world, reads);
-          prepared = prepareLogicalFlow(logical, recording.ctx, recording.names, recording.datapathKey);
-          cache.store(lf, env, reads, prepared, conjIdBase);
+          entry = cache.store(lf, env, reads, prepareLogicalFlow(logical, recording.ctx, recording.names, recording.datapathKey), conjIdBase);
         }
-        compiled = emitPreparedFlow(prepared, logical, ctx);
+        // Conjunction ids continue from this chassis' own count: the same preparation, ids shifted.
+        const shift = conjIdBase - entry.conjIdBase;
+        const prepared = entry.prepared;
+        emitted = cache.emitted(entry, `${dp.tunnelKey}|${shift}|${lf.priority}`, ctx.portKeyIsLocal!, (isLocal) => {
+          const compiled = emitPreparedFlow(shiftConjIds(prepared, shift), logical, { ...ctx, portKeyIsLocal: isLocal });
+          let maxConjId = 0;
+          for (const c of compiled) {
+            for (const id of [c.compiled.conjId ?? 0, ...c.compiled.conjunctions.map((j) => j.id)]) maxConjId = Math.max(maxConjId, id);
+          }
+          return { flows: compiled.map((c) => ({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, flowMod: c.flowMod })), maxConjId };
+        });
       } catch (e) {
         if (!(e instanceof LflowError)) throw e;
         failures.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, error: e.message });
         continue;
       }
       compiledPairCount++;
-      for (const c of compiled) {
-        for (const id of [c.compiled.conjId ?? 0, ...c.compiled.conjunctions.map((j) => j.id)]) conjIdBase = Math.max(conjIdBase, id + 1);
-        flows.push({ lflowUuid: lf.uuid, datapathKey: dp.tunnelKey, flowMod: c.flowMod });
-      }
+      for (const [, local] of emitted.localReads) if (!local) skippedNonLocalCount++;
+      conjIdBase = Math.max(conjIdBase, emitted.maxConjId + 1);
+      for (const f of emitted.flows) flows.push(f);
     }
   }
   return { locality, flows, failures, skippedNonLocalCount, compiledPairCount, preparedPairCount };

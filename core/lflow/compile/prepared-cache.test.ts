@@ -9,7 +9,7 @@ import { compileChassisFlows } from './chassis-flows';
 import type { ChassisIdentity, ChassisSb } from './chassis-sb';
 import { flow, sampleSb, uuidLabel } from './chassis-sb.testdata';
 import { idAllocator } from './context';
-import { entriesPerFlowMax, PreparedFlowCache, readsHold, recordingWorld, type PrepareRead } from './prepared-cache';
+import { emittedVariantsPerEntryMax, entriesPerFlowMax, PreparedFlowCache, readsHold, recordingWorld, type PrepareRead } from './prepared-cache';
 
 const symtab = ovnSymtab();
 const allDps = ['dp-sw', 'dp-lr', 'dp-pub', 'dp-gw'];
@@ -129,6 +129,26 @@ describe('lflow compile: the prepared-flow cache', () => {
     assert.equal(stats.entries, 6);
   });
 
+  it('gives chassis that install a flow alike the very same flow objects, and others their own', () => {
+    const cache = new PreparedFlowCache(symtab);
+    // sw has VIFs a (hv1) and b (hv2): "outport == ..." flows are kept only where the port is related.
+    const sb = sampleSb([flow('all', ['dp-sw'], 'ip4', 'next;'), flow('out', ['dp-sw'], 'outport == {"a", "b"}', 'next;', { pipeline: 'egress' })]);
+    const run = (chassis: string, ifaces: string[]) => compileChassisFlows(sb, { chassis, localIfaces: new Set(ifaces) }, symtab,
+      { groupId: idAllocator().id, meterId: idAllocator().id }, cache);
+    const hv1 = run('hv1', ['a']);
+    const hv1Again = run('hv1', ['a']);
+    const hv2 = run('hv2', ['b']);
+    const of = (r: typeof hv1, label: string) => r.flows.filter((f) => uuidLabel(f.lflowUuid) === label);
+    assert.deepEqual(hv1Again.flows, hv1.flows);
+    assert.ok(hv1Again.flows.every((f, i) => f === hv1.flows[i]), 'a second recompute hands out the same objects');
+    assert.equal(of(hv2, 'all')[0], of(hv1, 'all')[0], 'the flow both chassis install alike is one object');
+    assert.notEqual(of(hv2, 'out')[0], of(hv1, 'out')[0], 'outport a is related on hv1, b on hv2: each has its own');
+    assert.match(formatFlow(of(hv1, 'out')[0]!.flowMod), /reg15=0x1,/);
+    assert.match(formatFlow(of(hv2, 'out')[0]!.flowMod), /reg15=0x2,/);
+    assert.equal(hv2.skippedNonLocalCount, 1);
+    assert.equal(run('hv2', ['b']).skippedNonLocalCount, 1, 'counted again when the emitted flows are reused');
+  });
+
   it('records each read with its value and holds only while every value is the same', () => {
     const ports = new Map([['a', 1], ['b', 2]]);
     const world = () => ({
@@ -171,6 +191,11 @@ describe('lflow compile: the prepared-flow cache', () => {
     cache.sweep();
     assert.equal(cache.stats().flows, 1, 'f was not used since the last sweep');
     assert.equal(cache.lookup(row('g', '0'), 'e', w), undefined, 'the row changed: its old preparations do not apply');
+    const entry = cache.store(row('h'), 'e', [], prepared, 1);
+    for (let i = 0; i < emittedVariantsPerEntryMax; i++) cache.emitted(entry, `dp${i}`, () => true, () => ({ flows: [], maxConjId: 0 }));
+    assert.equal(entry.emittedCount, emittedVariantsPerEntryMax);
+    cache.emitted(entry, 'one more', () => true, () => ({ flows: [], maxConjId: 0 }));
+    assert.equal(entry.emittedCount, 1, 'full: the old variants were dropped');
     const otherTable = new PreparedFlowCache(Object.create(symtab) as Symtab);
     assert.throws(() => compileChassisFlows(sampleSb([]), { chassis: 'hv1', localIfaces: new Set() }, symtab,
       { groupId: () => 1, meterId: () => 1 }, otherTable), /another symbol table/);

@@ -7,9 +7,14 @@
 // The fixed part of the world (switch or router, the NAT zone register, controller meter, collector sets)
 // is part of the key instead.
 //
+// An entry also keeps the flows it was emitted as (EmittedFlow: OpenFlow flow, logical flow, datapath) per
+// datapath and locality answers (which inport/outport keys are related on the chassis), so chassis that see
+// a flow alike share the very same flow objects (DESIGN 3a: a switch's tables point at shared flows).
+//
 // Entries are kept per logical flow (by UUID; a row whose texts changed starts afresh), at most
-// entriesPerFlowMax each (oldest out);
+// entriesPerFlowMax each (oldest out), and at most emittedVariantsPerEntryMax emitted variants each;
 // sweep() drops what no lookup has used since the previous sweep.
+import type { FlowMod } from '../../openflow';
 import type { NameLookup } from '../lookup';
 import type { Symtab } from '../symtab';
 import type { CompileContext } from './context';
@@ -31,13 +36,34 @@ export interface PrepareWorld {
 
 /** Bound on the variants kept for one logical flow (a flow read differently per datapath or chassis). */
 export const entriesPerFlowMax = 64;
+/** Bound on the emitted variants kept per entry (one per datapath of a group, times locality answers). */
+export const emittedVariantsPerEntryMax = 1024;
 
-interface Entry {
+/** One OpenFlow flow a chassis installs, with the logical flow and datapath it comes from. */
+export interface EmittedFlow {
+  readonly lflowUuid: string;
+  readonly datapathKey: number;
+  readonly flowMod: FlowMod;
+}
+
+/** What emitting a prepared flow on one datapath gave, and the locality answers it depended on. */
+export interface Emitted {
+  readonly flows: readonly EmittedFlow[];
+  /** (port tunnel key, related here?) in the order they were asked. */
+  readonly localReads: ReadonlyArray<readonly [number, boolean]>;
+  /** Highest conjunction id the flows use (0: none). */
+  readonly maxConjId: number;
+}
+
+export interface CacheEntry {
   readonly env: string;
   readonly reads: readonly PrepareRead[];
   readonly prepared: PreparedFlow;
   /** The first conjunction id the preparation used (ctx.conjIdBase then). */
   readonly conjIdBase: number;
+  /** Emitted variants by "datapath key|conjunction id shift|priority". */
+  readonly emitted: Map<string, Emitted[]>;
+  emittedCount: number;
 }
 
 /** What preparing a flow reads of its Logical_Flow row. */
@@ -52,7 +78,7 @@ export interface CachedFlowRow {
 interface FlowEntries {
   row: CachedFlowRow;
   parsed: ParsedLogicalFlow | undefined;
-  entries: Entry[];
+  entries: CacheEntry[];
   usedSinceSweep: boolean;
 }
 
@@ -81,7 +107,7 @@ export class PreparedFlowCache {
   }
 
   /** A prepared flow whose reads all hold in `world`, with the conjunction id base it was prepared at. */
-  lookup(row: CachedFlowRow, env: string, world: PrepareWorld): { prepared: PreparedFlow; conjIdBase: number } | undefined {
+  lookup(row: CachedFlowRow, env: string, world: PrepareWorld): CacheEntry | undefined {
     const f = this.byFlow.get(row.uuid);
     if (f && sameRow(f.row, row)) {
       f.usedSinceSweep = true;
@@ -96,10 +122,42 @@ export class PreparedFlowCache {
     return undefined;
   }
 
-  store(row: CachedFlowRow, env: string, reads: readonly PrepareRead[], prepared: PreparedFlow, conjIdBase: number): void {
+  store(row: CachedFlowRow, env: string, reads: readonly PrepareRead[], prepared: PreparedFlow, conjIdBase: number): CacheEntry {
     const f = this.flow(row);
     if (f.entries.length >= entriesPerFlowMax) f.entries.shift();
-    f.entries.push({ env, reads, prepared, conjIdBase });
+    const entry: CacheEntry = { env, reads, prepared, conjIdBase, emitted: new Map(), emittedCount: 0 };
+    f.entries.push(entry);
+    return entry;
+  }
+
+  /**
+   * The flows `entry` emits under `key` (datapath, conjunction id shift, priority): a kept variant whose
+   * locality answers all hold under `isLocal`, else what `emit` makes (asking through the recording
+   * isLocal it is handed), kept for next time.
+   */
+  emitted(
+    entry: CacheEntry, key: string, isLocal: (portKey: number) => boolean,
+    emit: (isLocal: (portKey: number) => boolean) => Omit<Emitted, 'localReads'>,
+  ): Emitted {
+    const variants = entry.emitted.get(key) ?? [];
+    for (const v of variants) {
+      if (v.localReads.every(([k, local]) => isLocal(k) === local)) return v;
+    }
+    const localReads: Array<readonly [number, boolean]> = [];
+    const made = emit((k) => {
+      const local = isLocal(k);
+      localReads.push([k, local]);
+      return local;
+    });
+    const v: Emitted = { ...made, localReads };
+    if (entry.emittedCount >= emittedVariantsPerEntryMax) {
+      // Full: forget all variants of this entry rather than track their age (a rare, bounded recompute).
+      entry.emitted.clear();
+      entry.emittedCount = 0;
+    }
+    entry.emitted.set(key, [...(entry.emitted.get(key) ?? []), v]);
+    entry.emittedCount++;
+    return v;
   }
 
   /** Drops the flows no lookup has used since the last sweep (the SB no longer has them). */
