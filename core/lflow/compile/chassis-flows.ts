@@ -143,7 +143,7 @@ export function compileChassisFlows(
         const shift = conjIdBase - entry.conjIdBase;
         const prepared = entry.prepared;
         emitted = cache.emitted(entry, `${dp.tunnelKey}|${shift}|${lf.priority}`, ctx.portKeyIsLocal!, (isLocal) => {
-          const compiled = emitPreparedFlow(shiftConjIds(prepared, shift), logical, { ...ctx, portKeyIsLocal: isLocal });
+          const compiled = emitPreparedFlow(shiftConjIds(prepared, shift), logical, { ...ctx, portKeyIsLocal: isLocal }, cache.interner);
           let maxConjId = 0;
           for (const c of compiled) {
             for (const id of [c.compiled.conjId ?? 0, ...c.compiled.conjunctions.map((j) => j.id)]) maxConjId = Math.max(maxConjId, id);

@@ -3,6 +3,7 @@
 // with the datapath (metadata = tunnel key), the actions' prerequisites ANDed into the match, one flow
 // per OpenFlow match; conjunctive clause flows carry conjunction() actions instead of the flow's actions.
 import { flowMod, type Action, type FlowMod, type Match } from '../../openflow';
+import type { OxmInterner } from '../../openflow/oxm-intern';
 import { checkActions } from '../check-actions';
 import { LflowError } from '../errors';
 import { combine, type Expr } from '../expr';
@@ -85,8 +86,11 @@ export function prepareLogicalFlow(lf: LogicalFlow, ctx: CompileContext, names: 
   return { matches, actions };
 }
 
-/** The flows of a prepared logical flow on lf's datapath: locality filter, metadata, cookie, table. */
-export function emitPreparedFlow(prepared: PreparedFlow, lf: LogicalFlow, ctx: CompileContext): CompiledFlow[] {
+/**
+ * The flows of a prepared logical flow on lf's datapath: locality filter, metadata, cookie, table. Match
+ * entries go through `interner` when given (equal entries become one object).
+ */
+export function emitPreparedFlow(prepared: PreparedFlow, lf: LogicalFlow, ctx: CompileContext, interner?: OxmInterner): CompiledFlow[] {
   const cookie = lflowCookie(lf.uuid);
   const tableId = firstTable(lf.pipeline) + lf.tableId;
   const metadata = BigInt(lf.datapathKey);
@@ -94,7 +98,7 @@ export function emitPreparedFlow(prepared: PreparedFlow, lf: LogicalFlow, ctx: C
     const acts: readonly Action[] = c.conjunctions.length > 0
       ? c.conjunctions.map((j) => ({ type: 'conjunction', id: j.id, clause: j.clause - 1, nClauses: j.nClauses }))
       : prepared.actions;
-    const match: Match = compiledMatchOn(c, metadata);
+    const match: Match = compiledMatchOn(c, metadata, interner);
     return {
       compiled: c,
       flowMod: flowMod({

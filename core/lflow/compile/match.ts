@@ -10,6 +10,8 @@
 // Logical ports compare by tunnel key (a port unknown here matches nothing, as upstream drops the flow).
 import { buildMatch, type Match } from '../../openflow';
 import { bigIntToBytes } from '../../openflow/bytes';
+import type { OxmEntry } from '../../openflow/oxm';
+import type { OxmInterner } from '../../openflow/oxm-intern';
 import { assert } from '../../util/assert';
 import { ones, type Expr } from '../expr';
 import { evaluateConditionsAsUpstream, simplifyComparisons } from '../expr-simplify';
@@ -77,20 +79,23 @@ const matchTemplates = new WeakMap<CompiledMatch, { readonly entries: Match; rea
 
 /**
  * toMatch(c.fields, c.conjId, metadata), built once per compiled match: the metadata entry's place in OVS's
- * order does not depend on its value, so each datapath only gets a new metadata entry.
+ * order does not depend on its value, so each datapath only gets a new metadata entry. With an interner,
+ * entries of equal content are one object.
  */
-export function compiledMatchOn(c: CompiledMatch, metadata: bigint): Match {
+export function compiledMatchOn(c: CompiledMatch, metadata: bigint, interner?: OxmInterner): Match {
   let t = matchTemplates.get(c);
   if (!t) {
     assert(!c.fields.has('metadata'), () => 'compiledMatchOn: a logical match cannot constrain metadata itself');
-    const entries = toMatch(c.fields, c.conjId, 0n);
+    const built = toMatch(c.fields, c.conjId, 0n);
+    const entries = interner ? built.map((e) => interner.intern(e)) : built;
     const metadataAt = entries.findIndex((e) => e.field.name === 'metadata');
     assert(metadataAt >= 0, () => 'compiledMatchOn: the match built for metadata 0 has no metadata entry');
     t = { entries, metadataAt };
     matchTemplates.set(c, t);
   }
   const out = t.entries.slice();
-  out[t.metadataAt] = { ...t.entries[t.metadataAt]!, value: bigIntToBytes(metadata, 8) };
+  const meta: OxmEntry = { ...t.entries[t.metadataAt]!, value: bigIntToBytes(metadata, 8) };
+  out[t.metadataAt] = interner ? interner.intern(meta) : meta;
   return out;
 }
 

@@ -145,6 +145,9 @@ describe('lflow compile: the prepared-flow cache', () => {
     assert.notEqual(of(hv2, 'out')[0], of(hv1, 'out')[0], 'outport a is related on hv1, b on hv2: each has its own');
     assert.match(formatFlow(of(hv1, 'out')[0]!.flowMod), /reg15=0x1,/);
     assert.match(formatFlow(of(hv2, 'out')[0]!.flowMod), /reg15=0x2,/);
+    // Even the chassis' own flows hold match entries shared by content (metadata=0x1 here).
+    const metadataOf = (r: typeof hv1) => of(r, 'out')[0]!.flowMod.match.find((e) => e.field.name === 'metadata');
+    assert.ok(metadataOf(hv1) !== undefined && metadataOf(hv1) === metadataOf(hv2));
     assert.equal(hv2.skippedNonLocalCount, 1);
     assert.equal(run('hv2', ['b']).skippedNonLocalCount, 1, 'counted again when the emitted flows are reused');
   });

@@ -15,6 +15,7 @@
 // entriesPerFlowMax each (oldest out), and at most emittedVariantsPerEntryMax emitted variants each;
 // sweep() drops what no lookup has used since the previous sweep.
 import type { FlowMod } from '../../openflow';
+import { OxmInterner } from '../../openflow/oxm-intern';
 import type { NameLookup } from '../lookup';
 import type { Symtab } from '../symtab';
 import type { CompileContext } from './context';
@@ -92,6 +93,9 @@ export interface PreparedCacheStats {
 export class PreparedFlowCache {
   /** Preparations depend on the symbol table: a cache serves one. */
   constructor(readonly symtab: Symtab) {}
+
+  /** Match entries of the flows emitted through this cache, one object per content. */
+  readonly interner = new OxmInterner();
 
   private readonly byFlow = new Map<string, FlowEntries>();
   private hits = 0;
