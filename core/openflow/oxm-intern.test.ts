@@ -12,6 +12,10 @@ describe('OxmInterner', () => {
     assert.notEqual(t.intern(matchEntry('reg15', 2n, 0xffn)), a, 'masked');
     assert.equal(t.intern(matchEntry('NXM_NX_REG15', 2n)), a, 'the same field and code by another name');
     assert.equal(t.size, 4);
+    // A value whose bytes read like the key's separators is still its own entry.
+    const odd = t.intern(matchEntry('reg15', 0x7c2d31n));
+    assert.notEqual(odd, t.intern(matchEntry('reg15', 0x7c2d31n, 0xffffffn)));
+    assert.equal(t.intern(matchEntry('reg15', 0x7c2d31n)), odd);
   });
 
   it('stops keeping entries at its bound but still answers', () => {
