@@ -195,49 +195,25 @@ export class PreparedFlowCache {
  */
 export function recordingWorld(world: PrepareWorld, reads: PrepareRead[]): { ctx: CompileContext; names: NameLookup; datapathKey: () => number } {
   const { ctx, names } = world;
-  const recorded: CompileContext = {
-    ...ctx,
-    lookupPort: (name) => {
-      const value = ctx.lookupPort(name);
-      reads.push({ kind: 'port', name, value });
-      return value;
-    },
-    isChassisResident: (name) => {
-      const value = ctx.isChassisResident(name);
-      reads.push({ kind: 'resident', name, value });
-      return value;
-    },
-    groupId: (name) => {
-      const value = ctx.groupId(name);
-      reads.push({ kind: 'group', name, value });
-      return value;
-    },
-    meterId: (name) => {
-      const value = ctx.meterId(name);
-      reads.push({ kind: 'meter', name, value });
-      return value;
-    },
-    ...(ctx.tunnelOfport ? {
-      tunnelOfport: (name: string) => {
-        const value = ctx.tunnelOfport!(name);
-        reads.push({ kind: 'tunnel', name, value });
-        return value;
-      },
-    } : {}),
+  /** `read`, with each answer appended to `reads` as made by `entry`. */
+  const recorded = <V>(read: (name: string) => V, entry: (name: string, value: V) => PrepareRead) => (name: string): V => {
+    const value = read(name);
+    reads.push(entry(name, value));
+    return value;
   };
+  const tunnelOfport = ctx.tunnelOfport;
   return {
-    ctx: recorded,
+    ctx: {
+      ...ctx,
+      lookupPort: recorded((n) => ctx.lookupPort(n), (name, value) => ({ kind: 'port', name, value })),
+      isChassisResident: recorded((n) => ctx.isChassisResident(n), (name, value) => ({ kind: 'resident', name, value })),
+      groupId: recorded((n) => ctx.groupId(n), (name, value) => ({ kind: 'group', name, value })),
+      meterId: recorded((n) => ctx.meterId(n), (name, value) => ({ kind: 'meter', name, value })),
+      ...(tunnelOfport ? { tunnelOfport: recorded((n) => tunnelOfport(n), (name, value) => ({ kind: 'tunnel', name, value })) } : {}),
+    },
     names: {
-      addressSet: (name) => {
-        const value = names.addressSet(name);
-        reads.push({ kind: 'addressSet', name, value });
-        return value;
-      },
-      portGroup: (name) => {
-        const value = names.portGroup(name);
-        reads.push({ kind: 'portGroup', name, value });
-        return value;
-      },
+      addressSet: recorded((n) => names.addressSet(n), (name, value) => ({ kind: 'addressSet', name, value })),
+      portGroup: recorded((n) => names.portGroup(n), (name, value) => ({ kind: 'portGroup', name, value })),
     },
     datapathKey: () => {
       reads.push({ kind: 'datapathKey', value: world.datapathKey });
