@@ -9,7 +9,9 @@
 //
 // An entry also keeps the flows it was emitted as (EmittedFlow: OpenFlow flow, logical flow, datapath) per
 // datapath and locality answers (which inport/outport keys are related on the chassis), so chassis that see
-// a flow alike share the very same flow objects (DESIGN 3a: a switch's tables point at shared flows).
+// a flow alike share the very same flow objects (DESIGN 3a: a switch's tables point at shared flows). Their
+// match entries go through the cache's OxmInterner, one object per content (bounded by oxmInternEntriesMax;
+// sweep() does not empty it: entries are few and small).
 //
 // Entries are kept per logical flow (by UUID; a row whose texts changed starts afresh), at most
 // entriesPerFlowMax each (oldest out), and at most emittedVariantsPerEntryMax emitted variants each;
